@@ -1,0 +1,254 @@
+"""Answers: cited, structured, and by default extractive (no language model needed).
+
+The extractive answerer picks the sentences of the retrieved passages that answer the
+question and quotes them verbatim with numbered markers, or abstains. Citations travel as
+structured objects; they become text only at the edges (CLI, API, UI). The answerer is a
+swappable part: anything with the ``Answerer`` signature can take its place in the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol
+
+from langchain_core.documents import Document
+
+from assistant.danish import Analyzer, split_sentences
+from assistant.resources import messages
+from assistant.retrieval import QueryAnalysis, SearchResult, Turn
+
+AbstainReason = Literal["not_in_article", "off_topic"]
+MAX_SENTENCES = 3
+MAX_PASSAGES = 3
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    section: str
+    label: str
+    advice: int | None
+    text: str
+    sentences: tuple[str, ...]
+
+    @property
+    def quote(self) -> str:
+        return " ".join(self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "chunk_id": self.chunk_id,
+            "section": self.section,
+            "label": self.label,
+            "advice": self.advice,
+            "text": self.text,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an answerer produces; the Assistant adds the question, passages and timings."""
+
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    reason: AbstainReason | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    chunk_id: str
+    section: str
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    retrieved: list[Retrieved]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    reason: AbstainReason | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "reason": self.reason,
+            "citations": [c.to_dict() for c in self.citations],
+            "suggestions": list(self.suggestions),
+            "retrieved": [asdict(r) for r in self.retrieved],
+            "timings_ms": self.timings_ms,
+        }
+
+
+class Answerer(Protocol):
+    def __call__(
+        self, question: str, history: Sequence[Turn], result: SearchResult
+    ) -> Draft: ...
+
+
+def label(doc: Document) -> str:
+    meta = doc.metadata
+    if meta.get("advice") is not None:
+        return f"Råd {meta['advice']}: {meta['advice_title']}"
+    return str(meta["section"])
+
+
+def citation(n: int, doc: Document, sentences: Sequence[str]) -> Citation:
+    return Citation(
+        n=n,
+        chunk_id=str(doc.metadata["chunk_id"]),
+        section=str(doc.metadata["section"]),
+        label=label(doc),
+        advice=doc.metadata.get("advice"),
+        text=doc.page_content,
+        sentences=tuple(sentences),
+    )
+
+
+class ExtractiveAnswerer:
+    """Quotes the sentences that answer the question; abstains when the article does not."""
+
+    def __init__(self, analyzer: Analyzer, title: str, min_coverage: float) -> None:
+        self._analyzer = analyzer
+        self._title = title
+        self._min_coverage = min_coverage
+        self._texts = messages()
+
+    def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft:
+        analysis, docs = result.analysis, result.documents
+        if analysis.injection or not docs:
+            return self._abstain("off_topic", docs)
+        if analysis.all_advice:
+            return self._all_advice(docs)
+        if analysis.advice:
+            return self._advice(analysis, docs)
+        if analysis.meta:
+            return self._meta(analysis, docs)
+        if not analysis.followup and docs[0].metadata["coverage"] < self._min_coverage:
+            return self._abstain("not_in_article", docs)
+        if not analysis.content_words and not analysis.followup:
+            return self._abstain("not_in_article", docs)
+        return self._extract(analysis, docs, history)
+
+    def _abstain(self, reason: AbstainReason, docs: Sequence[Document]) -> Draft:
+        texts = self._texts["abstain"]
+        suggestions: list[str] = []
+        for doc in docs:
+            meta = doc.metadata
+            if meta["kind"] == "meta":
+                continue
+            if meta.get("advice") is not None:
+                text = texts["suggest_advice"].format(number=meta["advice"])
+            else:
+                text = texts["suggest_section"].format(section=meta["section"])
+            if text not in suggestions:
+                suggestions.append(text)
+            if len(suggestions) == 3:
+                break
+        lines = [texts[reason].format(title=self._title)]
+        if suggestions and reason == "not_in_article":
+            lines.append(texts["suggestions_intro"])
+            lines.extend(f"- {s}" for s in suggestions)
+        return Draft("\n".join(lines), abstained=True, reason=reason, suggestions=tuple(suggestions))
+
+    def _all_advice(self, docs: Sequence[Document]) -> Draft:
+        texts = self._texts["answer"]
+        advice = sorted(
+            (d for d in docs if d.metadata.get("advice") is not None),
+            key=lambda d: d.metadata["advice"],
+        )
+        citations = [citation(i, d, [d.metadata["advice_title"]]) for i, d in enumerate(advice, 1)]
+        lines = [texts["all_advice_intro"].format(count=len(citations))]
+        lines.extend(
+            texts["advice_item"].format(number=c.advice, title=c.quote) + f" [{c.n}]"
+            for c in citations
+        )
+        return Draft("\n".join(lines), tuple(citations))
+
+    def _advice(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
+        by_number = {d.metadata.get("advice"): d for d in docs}
+        citations = [
+            citation(i, by_number[n], split_sentences(by_number[n].page_content))
+            for i, n in enumerate(analysis.advice, 1)
+            if n in by_number
+        ]
+        template = self._texts["answer"]["advice"]
+        answer = "\n".join(
+            template.format(number=c.advice, text=c.quote) + f" [{c.n}]" for c in citations
+        )
+        return Draft(answer, tuple(citations))
+
+    def _meta(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
+        meta_doc = next(d for d in docs if d.metadata["kind"] == "meta")
+        title, date, about = split_sentences(meta_doc.page_content)[:3]
+        quote = {"title": title, "date": date, "about": about}[analysis.meta or "title"]
+        text = self._texts["answer"][analysis.meta or "title"].format(
+            title=title, date=date, about=about
+        )
+        first = citation(1, meta_doc, [quote])
+        if analysis.meta != "about":
+            return Draft(f"{text} [1]", (first,))
+        lead = next((d for d in docs if d.metadata["kind"] == "lead"), None)
+        if lead is None:
+            return Draft(f"{text} [1]", (first,))
+        sentences = split_sentences(lead.page_content)
+        second = citation(2, lead, sentences[-1:])
+        return Draft(f"{text} [1] {second.quote} [2]", (first, second))
+
+    def _extract(
+        self, analysis: QueryAnalysis, docs: Sequence[Document], history: Sequence[Turn]
+    ) -> Draft:
+        said = {
+            s for turn in history if turn.role == "assistant" for s in split_sentences(turn.content)
+        }
+        weights = self._term_weights(analysis)
+        top_score = max(float(docs[0].metadata["score"]), 1e-9)
+        candidates: list[tuple[float, int, int, str]] = []
+        for rank, doc in enumerate(docs[:MAX_PASSAGES]):
+            relative = max(float(doc.metadata["score"]), 0.0) / top_score
+            for position, sentence in enumerate(split_sentences(doc.page_content)):
+                if any(sentence in s or s.startswith(sentence) for s in said):
+                    continue
+                overlap = self._overlap(sentence, weights)
+                candidates.append((overlap * (0.4 + 0.6 * relative), rank, position, sentence))
+        if not candidates:
+            return self._abstain("not_in_article", docs)
+        best = max(c[0] for c in candidates)
+        if best <= 0:
+            # A bare follow-up ("Uddyb det"): continue where the last answer stopped.
+            chosen = sorted(candidates, key=lambda c: (c[1], c[2]))[:2]
+        else:
+            ranked = sorted(candidates, key=lambda c: -c[0])
+            chosen = [c for c in ranked if c[0] >= 0.5 * best][:MAX_SENTENCES]
+        citations: list[Citation] = []
+        for rank in sorted({c[1] for c in chosen}):
+            sentences = [c[3] for c in sorted(chosen, key=lambda c: c[2]) if c[1] == rank]
+            citations.append(citation(len(citations) + 1, docs[rank], sentences))
+        answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        return Draft(answer, tuple(citations))
+
+    def _term_weights(self, analysis: QueryAnalysis) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for word in analysis.content_words:
+            for term in (self._analyzer.stem(word), *self._analyzer.compound_parts(word)):
+                weights[term] = 1.0
+        if analysis.context:
+            for term in self._analyzer.terms(analysis.context):
+                weights.setdefault(term, 0.3)
+        return weights
+
+    def _overlap(self, sentence: str, weights: dict[str, float]) -> float:
+        terms = set(self._analyzer.terms(sentence))
+        return sum(w for t, w in weights.items() if t in terms)

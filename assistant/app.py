@@ -1,0 +1,189 @@
+"""The one Assistant that every edge (CLI, API, UI, widget, eval) talks to, and its factory.
+
+``create_assistant(settings)`` wires corpus -> chunks -> index -> retrieval -> answer into a
+LangChain runnable chain. Edges only validate input, call ``Assistant.ask`` and render.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answer import Answer, Answerer, ExtractiveAnswerer, Retrieved
+from assistant.chunks import Chunk, chunk_corpus
+from assistant.corpus import Article, load_corpus
+from assistant.embeddings import SentenceEmbedder
+from assistant.index import SyncReport, VectorIndex, dense_similarities
+from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
+from assistant.settings import Settings
+
+
+class InputError(ValueError):
+    """A question or history the assistant will not take; ``code`` picks the user message."""
+
+    def __init__(self, code: Literal["empty", "too_long", "history"], detail: str, limit: int = 0):
+        super().__init__(detail)
+        self.code = code
+        self.limit = limit
+
+
+def normalise_history(raw: Iterable[Any] | None, max_turns: int) -> list[Turn]:
+    """Earlier turns as ``Turn``s, whatever shape the edge sent.
+
+    Gradio sends ``content`` as a string from its API but as a list of
+    ``{"type": "text", "text": ...}`` parts from the browser; both are accepted.
+    """
+    if raw is None:
+        return []
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise InputError("history", "history must be a list of {role, content} objects")
+    turns: list[Turn] = []
+    for item in raw:
+        if isinstance(item, Turn):
+            turns.append(item)
+            continue
+        if not isinstance(item, Mapping) or item.get("role") not in ("user", "assistant"):
+            raise InputError("history", "each history item needs role 'user' or 'assistant'")
+        content = item.get("content")
+        if isinstance(content, list):
+            content = " ".join(
+                str(part.get("text", "")) for part in content if isinstance(part, Mapping)
+            )
+        if not isinstance(content, str):
+            raise InputError("history", "history content must be text")
+        turns.append(Turn(item["role"], content))
+    return turns[-max_turns:] if max_turns else []
+
+
+@dataclass(frozen=True)
+class _Request:
+    question: str
+    history: tuple[Turn, ...]
+
+
+class Assistant:
+    """Answers questions about the corpus with cited passages."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        articles: Sequence[Article],
+        retriever: HybridRetriever,
+        answerer: Answerer,
+    ) -> None:
+        self.settings = settings
+        self.articles = list(articles)
+        self.retriever = retriever
+        self.answerer = answerer
+
+    @cached_property
+    def chain(self) -> Runnable[_Request, Answer]:
+        """question (+ history) -> retrieval -> answer, as LangChain runnables."""
+        return RunnableLambda(self._retrieve) | RunnableLambda(self._answer)
+
+    def _retrieve(self, request: _Request) -> tuple[_Request, SearchResult, float]:
+        start = time.perf_counter()
+        result = self.retriever.search(request.question, request.history)
+        return request, result, start
+
+    def _answer(self, state: tuple[_Request, SearchResult, float]) -> Answer:
+        request, result, start = state
+        retrieved_at = time.perf_counter()
+        draft = self.answerer(request.question, request.history, result)
+        done = time.perf_counter()
+        return Answer(
+            question=request.question,
+            answer=draft.answer,
+            abstained=draft.abstained,
+            reason=draft.reason,
+            citations=list(draft.citations),
+            suggestions=list(draft.suggestions),
+            retrieved=[
+                Retrieved(
+                    chunk_id=str(d.metadata["chunk_id"]),
+                    section=str(d.metadata["section"]),
+                    text=d.page_content,
+                    score=float(d.metadata["score"]),
+                )
+                for d in result.documents
+            ],
+            timings_ms={
+                "retrieve": round((retrieved_at - start) * 1000, 2),
+                "answer": round((done - retrieved_at) * 1000, 2),
+                "total": round((done - start) * 1000, 2),
+            },
+        )
+
+    def validate(self, question: Any) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("empty", "the question is empty")
+        question = question.strip()
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InputError(
+                "too_long", f"the question is {len(question)} characters; the limit is {limit}", limit
+            )
+        return question
+
+    def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
+        request = _Request(
+            self.validate(question),
+            tuple(normalise_history(history, self.settings.max_history_turns)),
+        )
+        return self.chain.invoke(request)
+
+
+def build_index(settings: Settings, rebuild: bool = False, progress: bool = True) -> SyncReport:
+    """Embed the corpus into the vector index, re-embedding only what changed."""
+    chunks = chunk_corpus(load_corpus(settings.corpus_dir))
+    index = VectorIndex(settings, _embedder(settings))
+    return index.sync(chunks, rebuild=rebuild, progress=progress)
+
+
+def _embedder(settings: Settings) -> SentenceEmbedder:
+    return SentenceEmbedder(
+        settings.embedding_model,
+        query_prompt=settings.query_prompt,
+        passage_prompt=settings.passage_prompt,
+        offline=settings.offline,
+    )
+
+
+def create_assistant(
+    settings: Settings | None = None,
+    *,
+    mode: Mode | None = None,
+    answerer: Answerer | None = None,
+) -> Assistant:
+    """Build the Assistant from settings; raises the index/model errors a user can meet."""
+    settings = settings or Settings()
+    articles = load_corpus(settings.corpus_dir)
+    chunks: list[Chunk] = chunk_corpus(articles)
+    mode = mode or settings.retrieval_mode
+    lexical = LexicalIndex(chunks)
+    dense_search = None
+    if mode != "bm25":
+        embedder = _embedder(settings)
+        collection = VectorIndex(settings, embedder).open(chunks)
+        embedder.model  # noqa: B018 - load the model now, not on the first question
+
+        def dense_search(text: str) -> dict[str, float]:
+            vector = embedder.embed_query([text])[0]
+            return dense_similarities(collection, vector, len(chunks))
+
+    retriever = HybridRetriever(
+        chunks=chunks,
+        lexical=lexical,
+        dense_search=dense_search,
+        mode=mode,
+        dense_weight=settings.dense_weight,
+        k=settings.top_k,
+    )
+    title = articles[0].title if len(articles) == 1 else "artiklerne"
+    answerer = answerer or ExtractiveAnswerer(lexical.analyzer, title, settings.min_coverage)
+    return Assistant(settings, articles, retriever, answerer)

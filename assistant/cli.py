@@ -1,0 +1,179 @@
+"""Command line: a thin edge over the Assistant (English messages, Danish answers)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from assistant.answer import Answer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _quiet_offline_environment() -> None:
+    """Nothing may reach a hub or send telemetry, and library chatter stays off the answer."""
+    for name, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "TRANSFORMERS_VERBOSITY": "error",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(name, value)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _settings() -> Any:
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    try:
+        return Settings()
+    except (ValidationError, FileNotFoundError) as exc:
+        _fail(f"invalid settings: {exc}", EXIT_USAGE)
+
+
+def _assistant(settings: Any, **kwargs: Any) -> Any:
+    """The Assistant, or a clear English message and exit for the errors a user can meet."""
+    from assistant.app import create_assistant
+    from assistant.corpus import CorpusError
+    from assistant.embeddings import ModelMissingError
+    from assistant.index import IndexProblem
+
+    try:
+        return create_assistant(settings, **kwargs)
+    except (CorpusError, IndexProblem, ModelMissingError) as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+
+
+def _ask(assistant: Any, question: str, history: list[Any]) -> Answer:
+    from assistant.app import InputError
+
+    try:
+        return assistant.ask(question, history)
+    except InputError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+def render(answer: Answer) -> str:
+    """The answer and its numbered sources as terminal text."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("Kilder:")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.label}")
+            lines.append(f"    »{c.quote}«")
+    return "\n".join(lines)
+
+
+@click.group()
+@click.version_option(package_name="assistant")
+def main() -> None:
+    """Ask the article "Kommunaldirektørens 7 gode råd om digital transformation"."""
+    _quiet_offline_environment()
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again.")
+def index(rebuild: bool) -> None:
+    """Embed the corpus into the vector index (only what changed)."""
+    from assistant.app import build_index
+    from assistant.corpus import CorpusError
+    from assistant.embeddings import ModelMissingError
+    from assistant.index import IndexProblem
+
+    settings = _settings()
+    try:
+        report = build_index(settings, rebuild=rebuild, progress=sys.stderr.isatty())
+    except (CorpusError, IndexProblem, ModelMissingError) as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+    where = settings.chroma_url or settings.index_dir
+    if not report.changed and not report.rebuilt:
+        click.echo(f"Index at {where} is up to date ({report.unchanged} chunks); nothing re-embedded.")
+        return
+    verb = "Rebuilt" if report.rebuilt else "Updated"
+    click.echo(
+        f"{verb} index at {where}: {report.added} added, {report.updated} updated, "
+        f"{report.deleted} deleted, {report.unchanged} unchanged."
+    )
+
+
+def _load_history(path: Path | None) -> list[Any]:
+    if path is None:
+        return []
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read history file {path}: {exc}", EXIT_USAGE)
+    if not isinstance(history, list):
+        _fail(f"history file {path} must hold a JSON list of {{role, content}}", EXIT_USAGE)
+    return history
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Earlier turns: a JSON list of {role, content}.",
+)
+def ask(question: str, as_json: bool, history_file: Path | None) -> None:
+    """Answer QUESTION (in Danish) with cited passages from the article."""
+    settings = _settings()
+    history = _load_history(history_file)
+    assistant = _assistant(settings)
+    answer = _ask(assistant, question, history)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(render(answer))
+
+
+@main.command()
+def chat() -> None:
+    """An interactive conversation in the terminal; follow-up questions use what was said."""
+    from assistant.app import InputError
+
+    assistant = _assistant(_settings())
+    history: list[dict[str, str]] = []
+    click.echo("Spørg om artiklen. Tom linje eller Ctrl-D afslutter; 'ny' starter forfra.")
+    while True:
+        try:
+            question = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if not question.strip():
+            return
+        if question.strip().lower() == "ny":
+            history.clear()
+            continue
+        try:
+            answer = assistant.ask(question, history)
+        except InputError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            continue
+        click.echo(render(answer) + "\n")
+        history += [
+            {"role": "user", "content": answer.question},
+            {"role": "assistant", "content": answer.answer},
+        ]

@@ -1,0 +1,158 @@
+"""Danish language tools: sentence splitting, search tokens, ordinals.
+
+Retrieval quality on this article is won by Danish-aware lexical search, so the analysis lives
+in one place and is shared by the chunker (sentences), the BM25 index (tokens) and the
+extractive answerer (sentence scoring), which must all agree on what a "word" is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from datetime import date
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH
+
+from assistant.resources import load_lines
+
+MONTHS = (
+    "januar februar marts april maj juni juli august september oktober november december"
+).split()
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”»')\]]*(?=\s)")
+_OPENING = re.compile(r"\s*[\"“«(\[]*([A-ZÆØÅ0-9])")
+_WORD = re.compile(r"[0-9a-zæøåäöüé]+(?:@[0-9a-zæøå.]+[a-z])?")
+_LINKING = ("", "s", "e")
+
+# Ordinal and cardinal words for 1-7 (the article has seven pieces of advice), Danish and English.
+ORDINALS: dict[str, int] = {
+    "første": 1, "anden": 2, "andet": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6,
+    "syvende": 7, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7,
+}
+CARDINALS: dict[str, int] = {
+    "et": 1, "en": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+}
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """Words that end with a period without ending the sentence (lower-case, whole token)."""
+    return frozenset(load_lines("abbreviations_da.txt"))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Danish prose into sentences.
+
+    A period ends a sentence only when the next word starts with a capital letter or digit and
+    the word before it is not an abbreviation ("bl.a.", "f.eks."), an ordinal ("18. maj",
+    "1.") or an initial. Line breaks always end a sentence. E-mail addresses and phone numbers
+    contain no period followed by white space, so they are never split.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        start = 0
+        for match in _SENTENCE_END.finditer(line):
+            following = _OPENING.match(line, match.end())
+            if following is None or not _ends_sentence(line[start : match.end()], following):
+                continue
+            sentences.append(line[start : match.end()].strip())
+            start = match.end()
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
+
+
+def _ends_sentence(candidate: str, following: re.Match[str]) -> bool:
+    words = candidate.split()
+    if not words:
+        return False
+    last = words[-1].rstrip("\"”»')]").lower()
+    if not last.endswith("."):
+        return True  # "!" or "?" always ends a sentence
+    stem = last[:-1]
+    if last in _abbreviations() or (len(stem) == 1 and stem.isalpha()):
+        return False
+    if stem.isdigit():
+        # "18. maj" and list numbers "1." are ordinals; a year may end a sentence.
+        next_word = following.string[following.start(1) :].split(maxsplit=1)[0].lower()
+        return len(stem) >= 3 and next_word.strip(",.") not in MONTHS
+    return True
+
+
+class Analyzer:
+    """Turns Danish text into search terms: lower-case words, no stop words, Snowball stems.
+
+    Compounds are the other half of Danish search: "digitaliseringsarbejdet" should match a
+    question about "arbejdet", and "sikkerhedsarbejde" one about "sikkerhed". Given the stems
+    of the corpus (``vocabulary``), a word that splits wholly into known stems, with the
+    linking letters "s" or "e" between them, also yields its parts.
+    """
+
+    def __init__(self, vocabulary: Iterable[str] = (), extra_stopwords: Iterable[str] = ()):
+        self._stemmer = Stemmer.Stemmer("danish")
+        self._base_stopwords = frozenset(STOPWORDS_DANISH)
+        self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
+        self._vocabulary = frozenset(v for v in vocabulary if len(v) >= 3)
+        self._parts: dict[str, tuple[str, ...]] = {}
+        self._stems: dict[str, str] = {}
+
+    def words(self, text: str, strict: bool = True) -> list[str]:
+        """Lower-case words without stop words, in order; ``strict`` drops question words too."""
+        stopwords = self._stopwords if strict else self._base_stopwords
+        return [w for w in _WORD.findall(text.lower()) if w not in stopwords]
+
+    def stem(self, word: str) -> str:
+        cached = self._stems.get(word)
+        if cached is None:
+            cached = self._stems[word] = self._stemmer.stemWord(word)
+        return cached
+
+    def terms(self, text: str) -> list[str]:
+        """Stems of the words plus the parts of compound words, in order, repeats kept."""
+        out: list[str] = []
+        for word in self.words(text):
+            stem = self.stem(word)
+            out.append(stem)
+            out.extend(self.compound_parts(word))
+        return out
+
+    def compound_parts(self, word: str) -> tuple[str, ...]:
+        """Stems of the parts of a compound word, or () when it does not split into known stems."""
+        if word not in self._parts:
+            self._parts[word] = self._split(word) if len(word) >= 7 else ()
+        return self._parts[word]
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        # Longest known head first: "ledelsesfilosofi" -> "ledelse" + "s" + "filosofi".
+        for cut in range(len(word) - 3, 2, -1):
+            head, rest = word[:cut], word[cut:]
+            if self.stem(head) not in self._vocabulary and head not in self._vocabulary:
+                continue
+            for link in _LINKING:
+                if not rest.startswith(link) or len(rest) - len(link) < 3:
+                    continue
+                tail = rest[len(link) :]
+                tail_stem = self.stem(tail)
+                if tail_stem in self._vocabulary or tail in self._vocabulary:
+                    return (self.stem(head), tail_stem)
+                deeper = self._split(tail) if len(tail) >= 7 else ()
+                if deeper:
+                    return (self.stem(head), *deeper)
+        return ()
+
+    def with_vocabulary(self, texts: Sequence[str]) -> Analyzer:
+        """A copy that knows the stems of ``texts`` and can split compounds into them."""
+        vocabulary = {self.stem(w) for text in texts for w in self.words(text)}
+        return Analyzer(vocabulary, self._stopwords - self._base_stopwords)
+
+    def known(self, word: str) -> bool:
+        return self.stem(word) in self._vocabulary
+
+
+def format_date(day: date) -> str:
+    """The article's own date style: "18. maj 2022"."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,209 @@
+"""The vector index: chunks embedded into a Chroma collection, kept in step with the corpus.
+
+Embedded ``PersistentClient`` at ``index/`` by default; ``chroma_url`` switches to an
+``HttpClient`` against a ``chroma run`` server so several app instances share one index.
+The collection records which model built it, and every chunk its content hash, so a
+changed corpus re-embeds only what changed and a mismatched index is never answered from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
+from filelock import FileLock, Timeout
+
+from assistant.chunks import Chunk
+from assistant.embeddings import SentenceEmbedder
+from assistant.settings import Settings
+
+_MODEL_KEY = "embedding_model"
+
+
+class IndexProblem(RuntimeError):
+    """Base for index problems a user can meet; the message says what to do."""
+
+
+class IndexMissingError(IndexProblem):
+    pass
+
+
+class IndexMismatchError(IndexProblem):
+    pass
+
+
+class IndexUnavailableError(IndexProblem):
+    pass
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    added: int
+    updated: int
+    deleted: int
+    unchanged: int
+    rebuilt: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+
+class VectorIndex:
+    def __init__(self, settings: Settings, embedder: SentenceEmbedder) -> None:
+        self._settings = settings
+        self._embedder = embedder
+
+    @property
+    def location(self) -> str:
+        return self._settings.chroma_url or str(self._settings.index_dir)
+
+    @cached_property
+    def client(self) -> ClientAPI:
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        url = self._settings.chroma_url
+        if url:
+            parsed = urlparse(url)
+            try:
+                return chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1",
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
+                )
+            except Exception as exc:  # chromadb raises plain Exception/ValueError when down
+                raise IndexUnavailableError(
+                    f"the Chroma server at {url} is not reachable ({exc})"
+                ) from exc
+        self._settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self._settings.index_dir), settings=chroma_settings)
+
+    def _lock(self) -> FileLock:
+        """One writer per index: a second `assistant index` waits, then refuses."""
+        if self._settings.chroma_url:
+            lock_path = Path.home() / ".cache" / "assistant-chroma-server.lock"
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            self._settings.index_dir.mkdir(parents=True, exist_ok=True)
+            lock_path = self._settings.index_dir / ".index.lock"
+        return FileLock(str(lock_path), timeout=120)
+
+    def _exists_locally(self) -> bool:
+        return (self._settings.index_dir / "chroma.sqlite3").is_file()
+
+    def _create(self) -> Collection:
+        return self.client.create_collection(
+            self._settings.collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={_MODEL_KEY: self._embedder.identity},
+            embedding_function=self._embedder,
+        )
+
+    def _get(self) -> Collection:
+        try:
+            return self.client.get_collection(
+                self._settings.collection, embedding_function=self._embedder
+            )
+        except (NotFoundError, ValueError) as exc:
+            raise IndexMissingError(
+                f"no index in {self.location}; run `assistant index` to build it"
+            ) from exc
+
+    def sync(self, chunks: Sequence[Chunk], rebuild: bool = False, progress: bool = True) -> SyncReport:
+        """Make the collection hold exactly ``chunks``, embedding only what is new or changed."""
+        try:
+            with self._lock():
+                return self._sync(chunks, rebuild, progress)
+        except Timeout as exc:
+            raise IndexUnavailableError(
+                f"another `assistant index` is writing {self.location}; try again when it is done"
+            ) from exc
+
+    def _sync(self, chunks: Sequence[Chunk], rebuild: bool, progress: bool) -> SyncReport:
+        collection: Collection | None = None
+        if not rebuild:
+            try:
+                collection = self._get()
+            except IndexMissingError:
+                collection = None
+        if collection is not None and collection.metadata.get(_MODEL_KEY) != self._embedder.identity:
+            rebuild = True  # another model: vectors are not comparable, start over
+            collection = None
+        if collection is None:
+            try:
+                self.client.delete_collection(self._settings.collection)
+            except (NotFoundError, ValueError):
+                pass
+            collection = self._create()
+            rebuild = True
+        stored = self._stored_hashes(collection)
+        wanted = {c.chunk_id: c for c in chunks}
+        changed = [c for c in chunks if stored.get(c.chunk_id) != c.content_hash]
+        stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
+        if changed:
+            vectors = self._embedder.embed_passages([c.search_text for c in changed], progress)
+            collection.upsert(
+                ids=[c.chunk_id for c in changed],
+                documents=[c.text for c in changed],
+                metadatas=[c.metadata() for c in changed],
+                embeddings=vectors,
+            )
+        if stale:
+            collection.delete(ids=stale)
+        added = sum(1 for c in changed if c.chunk_id not in stored)
+        return SyncReport(
+            added=added,
+            updated=len(changed) - added,
+            deleted=len(stale),
+            unchanged=len(chunks) - len(changed),
+            rebuilt=rebuild,
+        )
+
+    @staticmethod
+    def _stored_hashes(collection: Collection) -> dict[str, str]:
+        stored = collection.get(include=["metadatas"])
+        return {
+            chunk_id: str((meta or {}).get("content_hash", ""))
+            for chunk_id, meta in zip(stored["ids"], stored["metadatas"] or [], strict=False)
+        }
+
+    def open(self, chunks: Sequence[Chunk]) -> Collection:
+        """The collection, checked against the corpus and the model; never a mismatched one."""
+        if not self._settings.chroma_url and not self._exists_locally():
+            raise IndexMissingError(
+                f"no index in {self.location}; run `assistant index` to build it"
+            )
+        collection = self._get()
+        built_with = collection.metadata.get(_MODEL_KEY)
+        if built_with != self._embedder.identity:
+            raise IndexMismatchError(
+                f"the index in {self.location} was built with {built_with!r}, not "
+                f"{self._embedder.identity!r}; run `assistant index` to rebuild it"
+            )
+        stored = self._stored_hashes(collection)
+        wanted = {c.chunk_id: c.content_hash for c in chunks}
+        if stored != wanted:
+            raise IndexMismatchError(
+                f"the index in {self.location} does not match the corpus in "
+                f"{self._settings.corpus_dir}; run `assistant index` to update it"
+            )
+        return collection
+
+
+def dense_similarities(collection: Collection, query_vector: Any, n: int) -> dict[str, float]:
+    """Cosine similarity of the query to the ``n`` nearest chunks."""
+    result = collection.query(
+        query_embeddings=[query_vector], n_results=n, include=["distances"]
+    )
+    ids = result["ids"][0]
+    distances = (result["distances"] or [[]])[0]
+    return {chunk_id: 1.0 - float(d) for chunk_id, d in zip(ids, distances, strict=True)}

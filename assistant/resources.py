@@ -1,0 +1,24 @@
+"""Package data: Danish texts, word lists and prompts live in files, not in code."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def read_text(name: str) -> str:
+    return resources.files("assistant").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def load_lines(name: str) -> list[str]:
+    """Non-empty lines of a word list, without ``#`` comments."""
+    lines = (line.split("#", 1)[0].strip() for line in read_text(name).splitlines())
+    return [line for line in lines if line]
+
+
+@cache
+def messages() -> dict[str, Any]:
+    """The Danish user-facing texts (read once; the file is immutable package data)."""
+    return tomllib.loads(read_text("messages_da.toml"))

