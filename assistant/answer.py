@@ -8,6 +8,7 @@ swappable part: anything with the ``Answerer`` signature can take its place in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
@@ -21,6 +22,9 @@ from assistant.retrieval import QueryAnalysis, SearchResult, Turn
 AbstainReason = Literal["not_in_article", "off_topic"]
 MAX_SENTENCES = 3
 MAX_PASSAGES = 3
+SECOND_PASSAGE_SCORE = 0.85
+"""A further passage is quoted only when it scores nearly as well as the best one."""
+_CONTINUATION = re.compile(r"^[\"“«]?(?:Så|Derfor|Dermed|Det|Dette|Den|Han|Hun|De|Men|Og)\b")
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,7 @@ class Answer:
 
 
 class Answerer(Protocol):
-    def __call__(
-        self, question: str, history: Sequence[Turn], result: SearchResult
-    ) -> Draft: ...
+    def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft: ...
 
 
 def label(doc: Document) -> str:
@@ -120,10 +122,13 @@ def citation(n: int, doc: Document, sentences: Sequence[str]) -> Citation:
 class ExtractiveAnswerer:
     """Quotes the sentences that answer the question; abstains when the article does not."""
 
-    def __init__(self, analyzer: Analyzer, title: str, min_coverage: float) -> None:
+    def __init__(
+        self, analyzer: Analyzer, title: str, min_coverage: float, min_specificity: float
+    ) -> None:
         self._analyzer = analyzer
         self._title = title
         self._min_coverage = min_coverage
+        self._min_specificity = min_specificity
         self._texts = messages()
 
     def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft:
@@ -136,11 +141,30 @@ class ExtractiveAnswerer:
             return self._advice(analysis, docs)
         if analysis.meta:
             return self._meta(analysis, docs)
-        if not analysis.followup and docs[0].metadata["coverage"] < self._min_coverage:
+        if analysis.unknown_names or not self._answerable(analysis, docs[0]):
             return self._abstain("not_in_article", docs)
+        draft = self._extract(analysis, docs, history)
+        quantity = analysis.quantity
+        if quantity and not any(
+            quantity.answered_by(sentence, self._analyzer)
+            for c in draft.citations
+            for sentence in c.sentences
+        ):
+            return self._abstain("not_in_article", docs)
+        return draft
+
+    def _answerable(self, analysis: QueryAnalysis, top: Document) -> bool:
+        """Does the best passage cover what the question is about?
+
+        Either most of the question's weight is found in it, or it shares a rare word with
+        the question and a fair part of the rest (paraphrases change the common words).
+        """
         if not analysis.content_words and not analysis.followup:
-            return self._abstain("not_in_article", docs)
-        return self._extract(analysis, docs, history)
+            return False
+        coverage, specificity = top.metadata["coverage"], top.metadata["specificity"]
+        return coverage >= self._min_coverage or (
+            specificity >= self._min_specificity and coverage >= self._min_coverage / 2
+        )
 
     def _abstain(self, reason: AbstainReason, docs: Sequence[Document]) -> Draft:
         texts = self._texts["abstain"]
@@ -161,7 +185,9 @@ class ExtractiveAnswerer:
         if suggestions and reason == "not_in_article":
             lines.append(texts["suggestions_intro"])
             lines.extend(f"- {s}" for s in suggestions)
-        return Draft("\n".join(lines), abstained=True, reason=reason, suggestions=tuple(suggestions))
+        return Draft(
+            "\n".join(lines), abstained=True, reason=reason, suggestions=tuple(suggestions)
+        )
 
     def _all_advice(self, docs: Sequence[Document]) -> Draft:
         texts = self._texts["answer"]
@@ -210,34 +236,54 @@ class ExtractiveAnswerer:
     def _extract(
         self, analysis: QueryAnalysis, docs: Sequence[Document], history: Sequence[Turn]
     ) -> Draft:
-        said = {
-            s for turn in history if turn.role == "assistant" for s in split_sentences(turn.content)
-        }
+        said = [s for t in history if t.role == "assistant" for s in split_sentences(t.content)]
         weights = self._term_weights(analysis)
         top_score = max(float(docs[0].metadata["score"]), 1e-9)
-        candidates: list[tuple[float, int, int, str]] = []
+        picked: list[tuple[float, int, int, str]] = []
         for rank, doc in enumerate(docs[:MAX_PASSAGES]):
             relative = max(float(doc.metadata["score"]), 0.0) / top_score
-            for position, sentence in enumerate(split_sentences(doc.page_content)):
-                if any(sentence in s or s.startswith(sentence) for s in said):
-                    continue
-                overlap = self._overlap(sentence, weights)
-                candidates.append((overlap * (0.4 + 0.6 * relative), rank, position, sentence))
-        if not candidates:
+            if rank and relative < SECOND_PASSAGE_SCORE:
+                break
+            sentences = split_sentences(doc.page_content)
+            fresh = [(i, s) for i, s in enumerate(sentences) if not any(s in old for old in said)]
+            if analysis.followup and rank == 0 and not fresh:
+                fresh = list(enumerate(sentences))  # all of it was said: say it again, cited
+            for position, sentence in fresh:
+                score = self._overlap(sentence, weights) * (0.4 + 0.6 * relative)
+                picked.append((score, rank, position, sentence))
+        if not picked:
             return self._abstain("not_in_article", docs)
-        best = max(c[0] for c in candidates)
-        if best <= 0:
-            # A bare follow-up ("Uddyb det"): continue where the last answer stopped.
-            chosen = sorted(candidates, key=lambda c: (c[1], c[2]))[:2]
+        best = max(p[0] for p in picked)
+        if best <= 0 or analysis.followup and not analysis.content_words:
+            # "Uddyb det", "Hvorfor?": continue with the passage under discussion.
+            chosen = sorted((p for p in picked if p[1] == picked[0][1]), key=lambda p: p[2])
+            chosen = chosen[:MAX_SENTENCES]
         else:
-            ranked = sorted(candidates, key=lambda c: -c[0])
-            chosen = [c for c in ranked if c[0] >= 0.5 * best][:MAX_SENTENCES]
+            ranked = sorted(picked, key=lambda p: -p[0])
+            chosen = [p for p in ranked if p[0] >= (0.5 if p[1] == ranked[0][1] else 0.9) * best][
+                :MAX_SENTENCES
+            ]
+        chosen = self._with_antecedents(chosen, docs)
         citations: list[Citation] = []
         for rank in sorted({c[1] for c in chosen}):
             sentences = [c[3] for c in sorted(chosen, key=lambda c: c[2]) if c[1] == rank]
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
+
+    @staticmethod
+    def _with_antecedents(
+        chosen: list[tuple[float, int, int, str]], docs: Sequence[Document]
+    ) -> list[tuple[float, int, int, str]]:
+        """A sentence that opens with "Så …" or "Det …" needs the one before it to make sense."""
+        out = list(chosen)
+        keys = {(c[1], c[2]) for c in chosen}
+        for _, rank, position, sentence in chosen:
+            if position and _CONTINUATION.match(sentence) and (rank, position - 1) not in keys:
+                previous = split_sentences(docs[rank].page_content)[position - 1]
+                out.append((0.0, rank, position - 1, previous))
+                keys.add((rank, position - 1))
+        return out
 
     def _term_weights(self, analysis: QueryAnalysis) -> dict[str, float]:
         weights: dict[str, float] = {}

@@ -126,7 +126,9 @@ class Assistant:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise InputError(
-                "too_long", f"the question is {len(question)} characters; the limit is {limit}", limit
+                "too_long",
+                f"the question is {len(question)} characters; the limit is {limit}",
+                limit,
             )
         return question
 
@@ -185,5 +187,7 @@ def create_assistant(
         k=settings.top_k,
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
-    answerer = answerer or ExtractiveAnswerer(lexical.analyzer, title, settings.min_coverage)
+    answerer = answerer or ExtractiveAnswerer(
+        lexical.analyzer, title, settings.min_coverage, settings.min_specificity
+    )
     return Assistant(settings, articles, retriever, answerer)

@@ -106,7 +106,9 @@ def index(rebuild: bool) -> None:
         _fail(str(exc), EXIT_UNAVAILABLE)
     where = settings.chroma_url or settings.index_dir
     if not report.changed and not report.rebuilt:
-        click.echo(f"Index at {where} is up to date ({report.unchanged} chunks); nothing re-embedded.")
+        click.echo(
+            f"Index at {where} is up to date ({report.unchanged} chunks); nothing re-embedded."
+        )
         return
     verb = "Rebuilt" if report.rebuilt else "Updated"
     click.echo(

@@ -7,19 +7,31 @@ extractive answerer (sentence scoring), which must all agree on what a "word" is
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 
 from assistant.resources import load_lines
 
-MONTHS = (
-    "januar februar marts april maj juni juli august september oktober november december"
-).split()
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”»')\]]*(?=\s)")
 _OPENING = re.compile(r"\s*[\"“«(\[]*([A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[0-9a-zæøåäöüé]+(?:@[0-9a-zæøå.]+[a-z])?")
@@ -27,13 +39,39 @@ _LINKING = ("", "s", "e")
 
 # Ordinal and cardinal words for 1-7 (the article has seven pieces of advice), Danish and English.
 ORDINALS: dict[str, int] = {
-    "første": 1, "anden": 2, "andet": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6,
-    "syvende": 7, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "første": 1,
+    "anden": 2,
+    "andet": 2,
+    "tredje": 3,
+    "fjerde": 4,
+    "femte": 5,
+    "sjette": 6,
+    "syvende": 7,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
     "seventh": 7,
 }
 CARDINALS: dict[str, int] = {
-    "et": 1, "en": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "et": 1,
+    "en": 1,
+    "ét": 1,
+    "to": 2,
+    "tre": 3,
+    "fire": 4,
+    "fem": 5,
+    "seks": 6,
+    "syv": 7,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
 }
 
 
@@ -92,18 +130,28 @@ class Analyzer:
     linking letters "s" or "e" between them, also yields its parts.
     """
 
-    def __init__(self, vocabulary: Iterable[str] = (), extra_stopwords: Iterable[str] = ()):
+    def __init__(
+        self,
+        vocabulary: Iterable[str] = (),
+        extra_stopwords: Iterable[str] = (),
+        translations: Mapping[str, Sequence[str]] | None = None,
+    ):
         self._stemmer = Stemmer.Stemmer("danish")
         self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
-        self._vocabulary = frozenset(v for v in vocabulary if len(v) >= 3)
+        self._vocabulary = frozenset(vocabulary)
+        self._translations = dict(translations or {})
         self._parts: dict[str, tuple[str, ...]] = {}
         self._stems: dict[str, str] = {}
+        self._near: dict[str, tuple[str, ...]] = {}
 
     def words(self, text: str, strict: bool = True) -> list[str]:
         """Lower-case words without stop words, in order; ``strict`` drops question words too."""
         stopwords = self._stopwords if strict else self._base_stopwords
-        return [w for w in _WORD.findall(text.lower()) if w not in stopwords]
+        words: list[str] = []
+        for word in _WORD.findall(text.lower()):
+            words.extend(self._translations.get(word, (word,)))
+        return [w for w in words if w not in stopwords]
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -117,8 +165,28 @@ class Analyzer:
         for word in self.words(text):
             stem = self.stem(word)
             out.append(stem)
-            out.extend(self.compound_parts(word))
+            parts = self.compound_parts(word)
+            out.extend(parts)
+            if not parts and self._vocabulary and stem not in self._vocabulary:
+                out.extend(self.near_stems(stem))
         return out
+
+    def near_stems(self, stem: str) -> tuple[str, ...]:
+        """Known stems that differ from an unknown one only in the ending.
+
+        Snowball leaves "politik" and "politisk", or "organisering" and "organis", apart; a
+        shared beginning of at least five letters that leaves at most three letters over
+        brings them together.
+        """
+        if stem not in self._near:
+            near = []
+            if len(stem) >= 5:
+                for known in self._vocabulary:
+                    shared = len(os.path.commonprefix([stem, known]))
+                    if shared >= 5 and shared >= min(len(stem), len(known)) - 3:
+                        near.append(known)
+            self._near[stem] = tuple(sorted(near))
+        return self._near[stem]
 
     def compound_parts(self, word: str) -> tuple[str, ...]:
         """Stems of the parts of a compound word, or () when it does not split into known stems."""
@@ -146,11 +214,17 @@ class Analyzer:
 
     def with_vocabulary(self, texts: Sequence[str]) -> Analyzer:
         """A copy that knows the stems of ``texts`` and can split compounds into them."""
-        vocabulary = {self.stem(w) for text in texts for w in self.words(text)}
-        return Analyzer(vocabulary, self._stopwords - self._base_stopwords)
+        vocabulary = {self.stem(w) for text in texts for w in self.words(text, strict=False)}
+        return Analyzer(vocabulary, self._stopwords - self._base_stopwords, self._translations)
 
     def known(self, word: str) -> bool:
-        return self.stem(word) in self._vocabulary
+        """Is the word, one of its compound parts, or a near form in the vocabulary?"""
+        stem = self.stem(word)
+        return (
+            stem in self._vocabulary
+            or bool(self.compound_parts(word))
+            or bool(self.near_stems(stem))
+        )
 
 
 def format_date(day: date) -> str:

@@ -85,7 +85,9 @@ class VectorIndex:
                     f"the Chroma server at {url} is not reachable ({exc})"
                 ) from exc
         self._settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self._settings.index_dir), settings=chroma_settings)
+        return chromadb.PersistentClient(
+            path=str(self._settings.index_dir), settings=chroma_settings
+        )
 
     def _lock(self) -> FileLock:
         """One writer per index: a second `assistant index` waits, then refuses."""
@@ -118,7 +120,9 @@ class VectorIndex:
                 f"no index in {self.location}; run `assistant index` to build it"
             ) from exc
 
-    def sync(self, chunks: Sequence[Chunk], rebuild: bool = False, progress: bool = True) -> SyncReport:
+    def sync(
+        self, chunks: Sequence[Chunk], rebuild: bool = False, progress: bool = True
+    ) -> SyncReport:
         """Make the collection hold exactly ``chunks``, embedding only what is new or changed."""
         try:
             with self._lock():
@@ -135,7 +139,10 @@ class VectorIndex:
                 collection = self._get()
             except IndexMissingError:
                 collection = None
-        if collection is not None and collection.metadata.get(_MODEL_KEY) != self._embedder.identity:
+        if (
+            collection is not None
+            and collection.metadata.get(_MODEL_KEY) != self._embedder.identity
+        ):
             rebuild = True  # another model: vectors are not comparable, start over
             collection = None
         if collection is None:
@@ -201,9 +208,7 @@ class VectorIndex:
 
 def dense_similarities(collection: Collection, query_vector: Any, n: int) -> dict[str, float]:
     """Cosine similarity of the query to the ``n`` nearest chunks."""
-    result = collection.query(
-        query_embeddings=[query_vector], n_results=n, include=["distances"]
-    )
+    result = collection.query(query_embeddings=[query_vector], n_results=n, include=["distances"])
     ids = result["ids"][0]
     distances = (result["distances"] or [[]])[0]
     return {chunk_id: 1.0 - float(d) for chunk_id, d in zip(ids, distances, strict=True)}

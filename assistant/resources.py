@@ -22,3 +22,12 @@ def load_lines(name: str) -> list[str]:
 def messages() -> dict[str, Any]:
     """The Danish user-facing texts (read once; the file is immutable package data)."""
     return tomllib.loads(read_text("messages_da.toml"))
+
+
+def load_glossary(name: str) -> dict[str, tuple[str, ...]]:
+    """``word = replacement …`` lines as a mapping."""
+    glossary: dict[str, tuple[str, ...]] = {}
+    for line in load_lines(name):
+        word, _, replacement = line.partition("=")
+        glossary[word.strip().lower()] = tuple(replacement.lower().split())
+    return glossary

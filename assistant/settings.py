@@ -46,7 +46,10 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(5, ge=5, le=50, description="Passages retrieved per question.")
     min_coverage: float = Field(
-        0.5, ge=0, le=1, description="Abstain below this share of the question's words found."
+        0.45, ge=0, le=1, description="Abstain below this share of the question's words found."
+    )
+    min_specificity: float = Field(
+        0.6, ge=0, le=1, description="A rare shared word lets half the coverage suffice."
     )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")

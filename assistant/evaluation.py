@@ -1,0 +1,239 @@
+"""Evaluation: run a question set through the same chain as ``ask`` and score it.
+
+The format is JSON Lines, one question per line (see README). A passage is relevant when it
+contains one of the question's evidence phrases (case-insensitive, white space folded); an
+answer meets an ``answer_contains`` group when it contains any string of the group.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer
+from assistant.app import Assistant
+
+METRICS = (
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr",
+    "citation_precision",
+    "cited_correctly",
+    "answer_contains_recall",
+    "abstention_accuracy",
+    "false_abstention_rate",
+    "latency_median_ms",
+    "latency_p95_ms",
+)
+LOWER_IS_BETTER = frozenset({"false_abstention_rate", "latency_median_ms", "latency_p95_ms"})
+
+
+class EvalFormatError(ValueError):
+    """A question set line that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    answerable: bool
+    evidence: tuple[str, ...] = ()
+    answer_contains: tuple[tuple[str, ...], ...] = ()
+    history: tuple[dict[str, Any], ...] = ()
+
+
+def fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    questions: list[EvalQuestion] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(_parse(json.loads(line)))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise EvalFormatError(f"{path}:{number}: {exc}") from exc
+        if questions[-1].id in seen:
+            raise EvalFormatError(f"{path}:{number}: duplicate id {questions[-1].id!r}")
+        seen.add(questions[-1].id)
+    if not questions:
+        raise EvalFormatError(f"{path}: no questions")
+    return questions
+
+
+def _parse(raw: Any) -> EvalQuestion:
+    if not isinstance(raw, dict):
+        raise TypeError("each line must be a JSON object")
+    for name, kind in (("id", str), ("question", str), ("answerable", bool)):
+        if not isinstance(raw.get(name), kind):
+            raise TypeError(f"field {name!r} must be a {kind.__name__}")
+    evidence = raw.get("evidence", [])
+    groups = raw.get("answer_contains", [])
+    history = raw.get("history", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        raise TypeError("'evidence' must be a list of strings")
+    if not isinstance(groups, list) or not all(
+        isinstance(g, list) and all(isinstance(s, str) for s in g) for g in groups
+    ):
+        raise TypeError("'answer_contains' must be a list of lists of strings")
+    if not isinstance(history, list) or not all(isinstance(t, dict) for t in history):
+        raise TypeError("'history' must be a list of {role, content} objects")
+    if raw["answerable"] and not evidence:
+        raise ValueError("an answerable question needs at least one evidence phrase")
+    return EvalQuestion(
+        id=raw["id"],
+        question=raw["question"],
+        answerable=raw["answerable"],
+        evidence=tuple(evidence),
+        answer_contains=tuple(tuple(g) for g in groups),
+        history=tuple(history),
+    )
+
+
+def is_relevant(passage: str, evidence: Iterable[str]) -> bool:
+    text = fold(passage)
+    return any(fold(phrase) in text for phrase in evidence)
+
+
+def judge(question: EvalQuestion, answer: Answer) -> dict[str, Any]:
+    """Per-question verdicts; None where a verdict does not apply."""
+    verdicts: dict[str, Any] = {
+        "abstention_correct": answer.abstained != question.answerable,
+        "rank": None,
+        "citation_precision": None,
+        "cited_correctly": None,
+        "answer_contains": None,
+    }
+    if not question.answerable:
+        return verdicts
+    ranks = [i for i, r in enumerate(answer.retrieved, 1) if is_relevant(r.text, question.evidence)]
+    verdicts["rank"] = ranks[0] if ranks else None
+    relevant = [is_relevant(c.text, question.evidence) for c in answer.citations]
+    if relevant:
+        verdicts["citation_precision"] = sum(relevant) / len(relevant)
+    verdicts["cited_correctly"] = any(relevant)
+    if question.answer_contains:
+        text = fold(answer.answer)
+        met = [any(fold(s) in text for s in group) for group in question.answer_contains]
+        verdicts["answer_contains"] = sum(met) / len(met)
+    return verdicts
+
+
+def passed(question: EvalQuestion, verdicts: dict[str, Any]) -> bool:
+    if not question.answerable:
+        return bool(verdicts["abstention_correct"])
+    return (
+        verdicts["rank"] is not None
+        and verdicts["rank"] <= 3
+        and bool(verdicts["cited_correctly"])
+        and verdicts["citation_precision"] == 1.0
+        and verdicts["answer_contains"] in (None, 1.0)
+    )
+
+
+def compute_metrics(
+    questions: Sequence[EvalQuestion], verdicts: Sequence[dict[str, Any]]
+) -> dict[str, float]:
+    answerable = [v for q, v in zip(questions, verdicts, strict=True) if q.answerable]
+    unanswerable = [v for q, v in zip(questions, verdicts, strict=True) if not q.answerable]
+    ranks = [v["rank"] for v in answerable]
+
+    def share(values: Sequence[float | bool]) -> float:
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    precisions = [
+        v["citation_precision"] for v in answerable if v["citation_precision"] is not None
+    ]
+    contains = [v["answer_contains"] for v in answerable if v["answer_contains"] is not None]
+    latencies = sorted(v["latency_ms"] for v in verdicts)
+    return {
+        **{f"hit@{k}": share([r is not None and r <= k for r in ranks]) for k in (1, 3, 5)},
+        "mrr": share([1 / r if r else 0.0 for r in ranks]),
+        "citation_precision": share(precisions),
+        "cited_correctly": share([bool(v["cited_correctly"]) for v in answerable]),
+        "answer_contains_recall": share(contains),
+        "abstention_accuracy": share([v["abstention_correct"] for v in unanswerable]),
+        "false_abstention_rate": share([not v["abstention_correct"] for v in answerable]),
+        "latency_median_ms": round(statistics.median(latencies), 2) if latencies else 0.0,
+        "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2)
+        if latencies
+        else 0.0,
+        "questions": len(verdicts),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+    }
+
+
+@dataclass
+class EvalReport:
+    name: str
+    metrics: dict[str, float]
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "metrics": self.metrics, "results": self.results}
+
+    @property
+    def failures(self) -> list[dict[str, Any]]:
+        return [r for r in self.results if not r["verdicts"]["passed"]]
+
+
+def evaluate(
+    assistant: Assistant,
+    questions: Sequence[EvalQuestion],
+    name: str = "hybrid",
+    on_progress: Callable[[], None] | None = None,
+) -> EvalReport:
+    results: list[dict[str, Any]] = []
+    verdicts: list[dict[str, Any]] = []
+    for question in questions:
+        answer = assistant.ask(question.question, list(question.history))
+        verdict = judge(question, answer)
+        verdict["latency_ms"] = answer.timings_ms["total"]
+        verdict["passed"] = passed(question, verdict)
+        verdicts.append(verdict)
+        results.append(
+            {
+                "id": question.id,
+                **answer.to_dict(),
+                "expected": {
+                    "answerable": question.answerable,
+                    "evidence": list(question.evidence),
+                    "answer_contains": [list(g) for g in question.answer_contains],
+                },
+                "verdicts": verdict,
+            }
+        )
+        if on_progress:
+            on_progress()
+    return EvalReport(name, compute_metrics(questions, verdicts), results)
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    thresholds = data.get("thresholds", data)
+    unknown = set(thresholds) - set(METRICS)
+    if unknown:
+        raise ValueError(f"{path}: unknown metrics {sorted(unknown)}")
+    return {k: float(v) for k, v in thresholds.items()}
+
+
+def check_thresholds(metrics: dict[str, float], thresholds: dict[str, float]) -> list[str]:
+    """Human-readable failures: each metric that falls on the wrong side of its threshold."""
+    failures = []
+    for name, limit in thresholds.items():
+        value = metrics[name]
+        bad = value > limit if name in LOWER_IS_BETTER else value < limit
+        if bad:
+            relation = "above the maximum" if name in LOWER_IS_BETTER else "below the minimum"
+            failures.append(f"{name} = {value:.4g} is {relation} {limit:.4g}")
+    return failures
