@@ -9,7 +9,7 @@ swappable part: anything with the ``Answerer`` signature can take its place in t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -22,7 +22,7 @@ from assistant.retrieval import QueryAnalysis, SearchResult, Turn
 AbstainReason = Literal["not_in_article", "off_topic"]
 MAX_SENTENCES = 3
 MAX_PASSAGES = 3
-SECOND_PASSAGE_SCORE = 0.85
+SECOND_PASSAGE_SCORE = 0.8
 """A further passage is quoted only when it scores nearly as well as the best one."""
 _CONTINUATION = re.compile(r"^[\"“«]?(?:Så|Derfor|Dermed|Det|Dette|Den|Han|Hun|De|Men|Og)\b")
 
@@ -123,9 +123,15 @@ class ExtractiveAnswerer:
     """Quotes the sentences that answer the question; abstains when the article does not."""
 
     def __init__(
-        self, analyzer: Analyzer, title: str, min_coverage: float, min_specificity: float
+        self,
+        analyzer: Analyzer,
+        idf: Callable[[str], float],
+        title: str,
+        min_coverage: float,
+        min_specificity: float,
     ) -> None:
         self._analyzer = analyzer
+        self._idf = idf
         self._title = title
         self._min_coverage = min_coverage
         self._min_specificity = min_specificity
@@ -159,7 +165,9 @@ class ExtractiveAnswerer:
         Either most of the question's weight is found in it, or it shares a rare word with
         the question and a fair part of the rest (paraphrases change the common words).
         """
-        if not analysis.content_words and not analysis.followup:
+        if analysis.followup and len(analysis.content_words) <= 1:
+            return True  # "Hvorfor?": the topic is the conversation's, already answered from
+        if not analysis.content_words:
             return False
         coverage, specificity = top.metadata["coverage"], top.metadata["specificity"]
         return coverage >= self._min_coverage or (
@@ -223,78 +231,91 @@ class ExtractiveAnswerer:
         text = self._texts["answer"][analysis.meta or "title"].format(
             title=title, date=date, about=about
         )
-        first = citation(1, meta_doc, [quote])
-        if analysis.meta != "about":
-            return Draft(f"{text} [1]", (first,))
-        lead = next((d for d in docs if d.metadata["kind"] == "lead"), None)
-        if lead is None:
-            return Draft(f"{text} [1]", (first,))
-        sentences = split_sentences(lead.page_content)
-        second = citation(2, lead, sentences[-1:])
-        return Draft(f"{text} [1] {second.quote} [2]", (first, second))
+        return Draft(f"{text} [1]", (citation(1, meta_doc, [quote]),))
 
     def _extract(
         self, analysis: QueryAnalysis, docs: Sequence[Document], history: Sequence[Turn]
     ) -> Draft:
-        said = [s for t in history if t.role == "assistant" for s in split_sentences(t.content)]
         weights = self._term_weights(analysis)
         top_score = max(float(docs[0].metadata["score"]), 1e-9)
-        picked: list[tuple[float, int, int, str]] = []
-        for rank, doc in enumerate(docs[:MAX_PASSAGES]):
-            relative = max(float(doc.metadata["score"]), 0.0) / top_score
-            if rank and relative < SECOND_PASSAGE_SCORE:
-                break
-            sentences = split_sentences(doc.page_content)
-            fresh = [(i, s) for i, s in enumerate(sentences) if not any(s in old for old in said)]
-            if analysis.followup and rank == 0 and not fresh:
-                fresh = list(enumerate(sentences))  # all of it was said: say it again, cited
-            for position, sentence in fresh:
-                score = self._overlap(sentence, weights) * (0.4 + 0.6 * relative)
-                picked.append((score, rank, position, sentence))
-        if not picked:
-            return self._abstain("not_in_article", docs)
-        best = max(p[0] for p in picked)
-        if best <= 0 or analysis.followup and not analysis.content_words:
+        passages = [
+            (rank, split_sentences(doc.page_content))
+            for rank, doc in enumerate(docs[:MAX_PASSAGES])
+            if rank == 0 or float(doc.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
+        ]
+        first = self._fresh(passages[0][1], history) if analysis.followup else passages[0][1]
+        if analysis.followup and not first:
+            first = passages[0][1]  # all of it was said: say it again, cited
+        scored = sorted(
+            ((self._overlap(s, weights), i, s) for i, s in enumerate(passages[0][1]) if s in first),
+            key=lambda c: (-c[0], c[1]),
+        )
+        best = scored[0][0] if scored else 0.0
+        if docs[0].metadata.get("advice") is not None and best > 0 and not analysis.followup:
+            # A piece of advice is one short argument: quote all of it.
+            scored = [(best, i, s) for _, i, s in scored]
+        if best <= 0 or (analysis.followup and not analysis.content_words):
             # "Uddyb det", "Hvorfor?": continue with the passage under discussion.
-            chosen = sorted((p for p in picked if p[1] == picked[0][1]), key=lambda p: p[2])
-            chosen = chosen[:MAX_SENTENCES]
+            chosen = [(0, i, s) for _, i, s in sorted(scored, key=lambda c: c[1])][:MAX_SENTENCES]
         else:
-            ranked = sorted(picked, key=lambda p: -p[0])
-            chosen = [p for p in ranked if p[0] >= (0.5 if p[1] == ranked[0][1] else 0.9) * best][
-                :MAX_SENTENCES
-            ]
+            chosen = [(0, i, s) for score, i, s in scored if score >= 0.5 * best][:MAX_SENTENCES]
+            covered = {t for _, _, s in chosen for t in self._analyzer.terms(s)}
+            for rank, sentences in passages[1:]:
+                # A further passage only for what the first one left out of the question.
+                gains = [
+                    (self._overlap(s, weights, exclude=covered), i, s)
+                    for i, s in enumerate(sentences)
+                ]
+                gain, i, sentence = max(gains, key=lambda g: (g[0], -g[1]))
+                if gain >= 0.5 * best:
+                    chosen.append((rank, i, sentence))
+                    covered |= set(self._analyzer.terms(sentence))
         chosen = self._with_antecedents(chosen, docs)
         citations: list[Citation] = []
-        for rank in sorted({c[1] for c in chosen}):
-            sentences = [c[3] for c in sorted(chosen, key=lambda c: c[2]) if c[1] == rank]
+        for rank in sorted({c[0] for c in chosen}):
+            sentences = [s for r, _, s in sorted(chosen) if r == rank]
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
 
     @staticmethod
+    def _fresh(sentences: Sequence[str], history: Sequence[Turn]) -> list[str]:
+        """The sentences a follow-up has not been told yet."""
+        said = [t.content for t in history if t.role == "assistant"]
+        return [s for s in sentences if not any(s in old for old in said)]
+
+    @staticmethod
     def _with_antecedents(
-        chosen: list[tuple[float, int, int, str]], docs: Sequence[Document]
-    ) -> list[tuple[float, int, int, str]]:
+        chosen: list[tuple[int, int, str]], docs: Sequence[Document]
+    ) -> list[tuple[int, int, str]]:
         """A sentence that opens with "Så …" or "Det …" needs the one before it to make sense."""
         out = list(chosen)
-        keys = {(c[1], c[2]) for c in chosen}
-        for _, rank, position, sentence in chosen:
+        keys = {(rank, position) for rank, position, _ in chosen}
+        for rank, position, sentence in chosen:
             if position and _CONTINUATION.match(sentence) and (rank, position - 1) not in keys:
                 previous = split_sentences(docs[rank].page_content)[position - 1]
-                out.append((0.0, rank, position - 1, previous))
+                out.append((rank, position - 1, previous))
                 keys.add((rank, position - 1))
         return out
 
     def _term_weights(self, analysis: QueryAnalysis) -> dict[str, float]:
+        """Search terms of the question weighted by rarity; the conversation's weigh less."""
         weights: dict[str, float] = {}
         for word in analysis.content_words:
-            for term in (self._analyzer.stem(word), *self._analyzer.compound_parts(word)):
-                weights[term] = 1.0
+            stem = self._analyzer.stem(word)
+            for term in (
+                stem,
+                *self._analyzer.compound_parts(word),
+                *self._analyzer.near_stems(stem),
+            ):
+                weights[term] = self._idf(term)
         if analysis.context:
             for term in self._analyzer.terms(analysis.context):
-                weights.setdefault(term, 0.3)
+                weights.setdefault(term, 0.3 * self._idf(term))
         return weights
 
-    def _overlap(self, sentence: str, weights: dict[str, float]) -> float:
-        terms = set(self._analyzer.terms(sentence))
+    def _overlap(
+        self, sentence: str, weights: dict[str, float], exclude: Set[str] = frozenset()
+    ) -> float:
+        terms = set(self._analyzer.terms(sentence)) - exclude
         return sum(w for t, w in weights.items() if t in terms)

@@ -188,6 +188,6 @@ def create_assistant(
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
     answerer = answerer or ExtractiveAnswerer(
-        lexical.analyzer, title, settings.min_coverage, settings.min_specificity
+        lexical.analyzer, lexical.idf, title, settings.min_coverage, settings.min_specificity
     )
     return Assistant(settings, articles, retriever, answerer)

@@ -137,21 +137,30 @@ class Analyzer:
         translations: Mapping[str, Sequence[str]] | None = None,
     ):
         self._stemmer = Stemmer.Stemmer("danish")
+        self._parts: dict[str, tuple[str, ...]] = {}
+        self._stems: dict[str, str] = {}
+        self._near: dict[str, tuple[str, ...]] = {}
         self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
         self._vocabulary = frozenset(vocabulary)
         self._translations = dict(translations or {})
-        self._parts: dict[str, tuple[str, ...]] = {}
-        self._stems: dict[str, str] = {}
-        self._near: dict[str, tuple[str, ...]] = {}
+        self._stem_translations = {self.stem(k): v for k, v in self._translations.items()}
 
     def words(self, text: str, strict: bool = True) -> list[str]:
         """Lower-case words without stop words, in order; ``strict`` drops question words too."""
         stopwords = self._stopwords if strict else self._base_stopwords
         words: list[str] = []
         for word in _WORD.findall(text.lower()):
-            words.extend(self._translations.get(word, (word,)))
+            words.extend(self._translate(word))
         return [w for w in words if w not in stopwords]
+
+    def _translate(self, word: str) -> Sequence[str]:
+        """The article's word(s) for a word it never uses ("stole" -> "tillid"), else the word."""
+        if word in self._translations:
+            return self._translations[word]
+        if self._vocabulary and not self.has_stem(self.stem(word)):
+            return self._stem_translations.get(self.stem(word), (word,))
+        return (word,)
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -167,7 +176,7 @@ class Analyzer:
             out.append(stem)
             parts = self.compound_parts(word)
             out.extend(parts)
-            if not parts and self._vocabulary and stem not in self._vocabulary:
+            if not parts and self._vocabulary and not self.has_stem(stem):
                 out.extend(self.near_stems(stem))
         return out
 
@@ -175,7 +184,7 @@ class Analyzer:
         """Known stems that differ from an unknown one only in the ending.
 
         Snowball leaves "politik" and "politisk", or "organisering" and "organis", apart; a
-        shared beginning of at least five letters that leaves at most three letters over
+        shared beginning of at least five letters that leaves at most five letters over
         brings them together.
         """
         if stem not in self._near:
@@ -183,7 +192,7 @@ class Analyzer:
             if len(stem) >= 5:
                 for known in self._vocabulary:
                     shared = len(os.path.commonprefix([stem, known]))
-                    if shared >= 5 and shared >= min(len(stem), len(known)) - 3:
+                    if shared >= 5 and max(len(stem), len(known)) - shared <= 5:
                         near.append(known)
             self._near[stem] = tuple(sorted(near))
         return self._near[stem]
@@ -216,6 +225,9 @@ class Analyzer:
         """A copy that knows the stems of ``texts`` and can split compounds into them."""
         vocabulary = {self.stem(w) for text in texts for w in self.words(text, strict=False)}
         return Analyzer(vocabulary, self._stopwords - self._base_stopwords, self._translations)
+
+    def has_stem(self, stem: str) -> bool:
+        return stem in self._vocabulary
 
     def known(self, word: str) -> bool:
         """Is the word, one of its compound parts, or a near form in the vocabulary?"""

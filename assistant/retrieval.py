@@ -214,7 +214,7 @@ class LexicalIndex:
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         base = Analyzer(
             extra_stopwords=[*load_lines("question_words_da.txt"), *_ENGLISH_STOPWORDS],
-            translations=load_glossary("glossary_en_da.txt"),
+            translations=load_glossary("glossary_en_da.txt") | load_glossary("synonyms_da.txt"),
         )
         self.analyzer = base.with_vocabulary([c.search_text for c in chunks])
         corpus_terms = [self.analyzer.terms(c.search_text) for c in chunks]
@@ -229,6 +229,10 @@ class LexicalIndex:
                 df[term] = df.get(term, 0) + 1
         self._idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
         self._rare_idf = float(np.log(1 + (n - 0.5) / 1.5))
+
+    def idf(self, term: str) -> float:
+        """How rare a search term is in the corpus (a term it lacks counts as the rarest)."""
+        return self._idf.get(term, self._rare_idf)
 
     def scores(self, text: str) -> np.ndarray:
         terms = [t for t in self.analyzer.terms(text) if t in self._vocab]

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "hybrid", description="hybrid (default), or one signal alone for comparison."
     )
     dense_weight: float = Field(
-        0.3, ge=0, le=1, description="Share of the dense score in the hybrid fusion."
+        0.4, ge=0, le=1, description="Share of the dense score in the hybrid fusion."
     )
     top_k: int = Field(5, ge=5, le=50, description="Passages retrieved per question.")
     min_coverage: float = Field(
