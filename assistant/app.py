@@ -119,6 +119,11 @@ class Assistant:
             },
         )
 
+    def with_retrieval_mode(self, mode: Mode) -> Assistant:
+        """The same assistant retrieving with one signal only (for comparisons)."""
+        retriever = self.retriever.model_copy(update={"mode": mode})
+        return Assistant(self.settings, self.articles, retriever, self.answerer)
+
     def validate(self, question: Any) -> str:
         if not isinstance(question, str) or not question.strip():
             raise InputError("empty", "the question is empty")
@@ -140,14 +145,19 @@ class Assistant:
         return self.chain.invoke(request)
 
 
-def build_index(settings: Settings, rebuild: bool = False, progress: bool = True) -> SyncReport:
+def build_index(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: bool = True,
+    embedder: SentenceEmbedder | None = None,
+) -> SyncReport:
     """Embed the corpus into the vector index, re-embedding only what changed."""
     chunks = chunk_corpus(load_corpus(settings.corpus_dir))
-    index = VectorIndex(settings, _embedder(settings))
+    index = VectorIndex(settings, embedder or make_embedder(settings))
     return index.sync(chunks, rebuild=rebuild, progress=progress)
 
 
-def _embedder(settings: Settings) -> SentenceEmbedder:
+def make_embedder(settings: Settings) -> SentenceEmbedder:
     return SentenceEmbedder(
         settings.embedding_model,
         query_prompt=settings.query_prompt,
@@ -161,6 +171,7 @@ def create_assistant(
     *,
     mode: Mode | None = None,
     answerer: Answerer | None = None,
+    embedder: SentenceEmbedder | None = None,
 ) -> Assistant:
     """Build the Assistant from settings; raises the index/model errors a user can meet."""
     settings = settings or Settings()
@@ -170,7 +181,7 @@ def create_assistant(
     lexical = LexicalIndex(chunks)
     dense_search = None
     if mode != "bm25":
-        embedder = _embedder(settings)
+        embedder = embedder or make_embedder(settings)
         collection = VectorIndex(settings, embedder).open(chunks)
         embedder.model  # noqa: B018 - load the model now, not on the first question
 

@@ -25,6 +25,7 @@ def _quiet_offline_environment() -> None:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
         "ANONYMIZED_TELEMETRY": "False",
         "GRADIO_ANALYTICS_ENABLED": "False",
         "TRANSFORMERS_VERBOSITY": "error",
@@ -179,3 +180,62 @@ def chat() -> None:
             {"role": "user", "content": answer.question},
             {"role": "assistant", "content": answer.answer},
         ]
+
+
+@main.command(name="eval")
+@click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON here.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a readable report (.html, or Markdown for any other suffix) with a chart.",
+)
+@click.option("--compare", is_flag=True, help="Also run dense-only and BM25-only retrieval.")
+@click.option(
+    "--thresholds",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fail (exit 1) when a metric falls below the minimum kept in this TOML file.",
+)
+def evaluate_command(
+    questions_file: Path,
+    out: Path | None,
+    report_path: Path | None,
+    compare: bool,
+    thresholds: Path | None,
+) -> None:
+    """Run a question set (JSON Lines) through the assistant and score the answers."""
+    from assistant.evaluation import (
+        EvalFormatError,
+        check_thresholds,
+        evaluate,
+        load_questions,
+        load_thresholds,
+    )
+    from assistant.report import summary_table, write_report
+
+    try:
+        questions = load_questions(questions_file)
+        limits = load_thresholds(thresholds) if thresholds else {}
+    except (EvalFormatError, ValueError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    assistant = _assistant(_settings())
+    runs = [(assistant.settings.retrieval_mode, assistant)]
+    if compare:
+        runs += [(mode, assistant.with_retrieval_mode(mode)) for mode in ("dense", "bm25")]
+    reports = []
+    for name, runner in runs:
+        with click.progressbar(length=len(questions), label=f"{name:>7}", file=sys.stderr) as bar:
+            reports.append(evaluate(runner, questions, name, on_progress=lambda: bar.update(1)))
+    click.echo(summary_table(reports))
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        payload = reports[0].to_dict() | {"compare": [r.to_dict() for r in reports[1:]]}
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    if report_path:
+        write_report(reports, report_path)
+    failures = check_thresholds(reports[0].metrics, limits)
+    for failure in failures:
+        click.echo(f"Below threshold: {failure}", err=True)
+    if failures:
+        sys.exit(1)

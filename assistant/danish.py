@@ -94,7 +94,7 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _SENTENCE_END.finditer(line):
             following = _OPENING.match(line, match.end())
-            if following is None or not _ends_sentence(line[start : match.end()], following):
+            if following is None or not _ends_sentence(line[start : match.end()]):
                 continue
             sentences.append(line[start : match.end()].strip())
             start = match.end()
@@ -104,7 +104,7 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _ends_sentence(candidate: str, following: re.Match[str]) -> bool:
+def _ends_sentence(candidate: str) -> bool:
     words = candidate.split()
     if not words:
         return False
@@ -115,9 +115,8 @@ def _ends_sentence(candidate: str, following: re.Match[str]) -> bool:
     if last in _abbreviations() or (len(stem) == 1 and stem.isalpha()):
         return False
     if stem.isdigit():
-        # "18. maj" and list numbers "1." are ordinals; a year may end a sentence.
-        next_word = following.string[following.start(1) :].split(maxsplit=1)[0].lower()
-        return len(stem) >= 3 and next_word.strip(",.") not in MONTHS
+        # A list number ("1. Følg …") is no sentence; "i 2021. Det …" and "… 32 34. Han" end one.
+        return len(words) > 1
     return True
 
 

@@ -138,7 +138,10 @@ def analyse(
     advice_patterns = patterns["advice"]
     advice: list[int] = []
     for name in ("ordinal_before", "number_after"):
-        advice.extend(_number(m["n"], shape) for m in advice_patterns[name].finditer(question))
+        advice.extend(
+            _number(m["n"] or m.groupdict().get("d") or "", shape)
+            for m in advice_patterns[name].finditer(question)
+        )
     if advice_patterns["last"].search(question):
         advice.append(shape.advice_count)
     if history and not advice:
@@ -352,7 +355,7 @@ class HybridRetriever(BaseRetriever):
             if chunk.advice is not None and chunk.advice in analysis.advice:
                 boost[i] = _STRUCTURE_BOOST - analysis.advice.index(chunk.advice)
             elif chunk.advice is not None and analysis.all_advice:
-                boost[i] = _STRUCTURE_BOOST - chunk.advice * 0.01
+                boost[i] = _STRUCTURE_BOOST + self.shape.advice_count - chunk.advice
             elif chunk.kind == "meta" and analysis.meta:
                 boost[i] = _STRUCTURE_BOOST
             elif chunk.kind == "lead" and analysis.meta == "about":

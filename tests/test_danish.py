@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.danish import Analyzer, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Artiklen er fra 18. maj 2022. Den handler om råd.",
+         ["Artiklen er fra 18. maj 2022.", "Den handler om råd."]),
+        ("1. Følg med i tendenserne. Søg indflydelse.",
+         ["1. Følg med i tendenserne.", "Søg indflydelse."]),
+        ("Det gælder bl.a. GDPR. Og f.eks. Sikkerhed kommer først.",
+         ["Det gælder bl.a. GDPR.", "Og f.eks. Sikkerhed kommer først."]),
+        ("Det tog ca. To år. Nu er det slut.", ["Det tog ca. To år.", "Nu er det slut."]),
+        ("Skriv til jtp@kl.dk og ring på telefon 33 70 32 34. Han svarer.",
+         ["Skriv til jtp@kl.dk og ring på telefon 33 70 32 34.", "Han svarer."]),
+        ('"Det er vigtigt," siger han. "Ja!" Hvorfor? Fordi.',
+         ['"Det er vigtigt," siger han.', '"Ja!"', "Hvorfor?", "Fordi."]),
+        ("Programmet kørte i 2021. Det virkede.", ["Programmet kørte i 2021.", "Det virkede."]),
+        ("Titel\n18. maj 2022", ["Titel", "18. maj 2022"]),
+    ],
+)
+def test_sentences_split_where_a_dane_would(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_every_sentence_is_kept_verbatim(chunks) -> None:
+    for chunk in chunks:
+        assert " ".join(chunk.sentences) == " ".join(chunk.text.split("\n"))
+
+
+def test_compounds_split_into_known_stems() -> None:
+    analyzer = Analyzer().with_vocabulary(["digitalisering arbejde sikkerhed ledelse filosofi"])
+    stem = analyzer.stem
+    assert analyzer.compound_parts("digitaliseringsarbejdet") == (
+        stem("digitalisering"),
+        stem("arbejdet"),
+    )
+    assert analyzer.compound_parts("ledelsesfilosofi") == (stem("ledelse"), stem("filosofi"))
+    assert analyzer.compound_parts("sikkerhedsbrud") == ()
+
+
+def test_unknown_endings_meet_known_stems() -> None:
+    analyzer = Analyzer().with_vocabulary(["de politiske beslutninger"])
+    assert "politisk" in analyzer.terms("politikerne")
+    assert analyzer.near_stems("kommunaldirektør") == ()
+
+
+def test_stop_words_and_translations() -> None:
+    analyzer = Analyzer(extra_stopwords=["hvad"], translations={"advice": ("råd",)})
+    assert analyzer.words("Hvad er det sjette advice?") == ["sjette", "råd"]
