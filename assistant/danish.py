@@ -7,7 +7,6 @@ extractive answerer (sentence scoring), which must all agree on what a "word" is
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -190,7 +189,10 @@ class Analyzer:
             near = []
             if len(stem) >= 5:
                 for known in self._vocabulary:
-                    shared = len(os.path.commonprefix([stem, known]))
+                    shared = next(
+                        (i for i, (a, b) in enumerate(zip(stem, known, strict=False)) if a != b),
+                        min(len(stem), len(known)),
+                    )
                     if shared >= 5 and max(len(stem), len(known)) - shared <= 5:
                         near.append(known)
             self._near[stem] = tuple(sorted(near))

@@ -8,6 +8,7 @@ changed corpus re-embeds only what changed and a mismatched index is never answe
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -146,10 +147,8 @@ class VectorIndex:
             rebuild = True  # another model: vectors are not comparable, start over
             collection = None
         if collection is None:
-            try:
+            with contextlib.suppress(NotFoundError, ValueError):
                 self.client.delete_collection(self._settings.collection)
-            except (NotFoundError, ValueError):
-                pass
             collection = self._create()
             rebuild = True
         stored = self._stored_hashes(collection)

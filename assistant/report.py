@@ -157,7 +157,8 @@ td {{ white-space: pre-wrap; }}
 </style></head><body>
 <h1>Evaluation report</h1>
 <table><thead><tr><th>metric</th>{header}</tr></thead><tbody>{body}</tbody></table>
-<figure>{_chart_svg(reports)}<figcaption>Hit@k, MRR and latency per retrieval mode</figcaption></figure>
+<figure>{_chart_svg(reports)}
+<figcaption>Hit@k, MRR and latency per retrieval mode</figcaption></figure>
 <h2>Failed questions ({e(main.name)}): {len(main.failures)}</h2>
 <table><thead><tr><th>id</th><th>question</th><th>expected</th><th>got</th><th>verdicts</th></tr>
 </thead><tbody>{failures}</tbody></table>

@@ -15,11 +15,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.app import build_index, create_assistant  # noqa: E402
-from assistant.chunks import chunk_corpus  # noqa: E402
-from assistant.corpus import load_corpus  # noqa: E402
-from assistant.embeddings import SentenceEmbedder  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.app import build_index, create_assistant
+from assistant.chunks import chunk_corpus
+from assistant.corpus import load_corpus
+from assistant.embeddings import SentenceEmbedder
+from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -29,6 +29,8 @@ SEED = ROOT.parent / "shared" / "seed" / "article-raw.txt"
 
 class FakeEmbedder(SentenceEmbedder):
     """Hashed bag of words: deterministic, instant, and counts what it embeds."""
+
+    model = None  # nothing to load
 
     def __init__(self, name: str = "fake") -> None:
         super().__init__(model=name)

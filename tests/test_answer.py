@@ -82,7 +82,10 @@ def test_a_follow_up_continues_with_what_was_not_said(lexical_assistant) -> None
 def test_history_from_the_browser_arrives_as_parts(lexical_assistant) -> None:
     history = [
         {"role": "user", "content": [{"type": "text", "text": "Hvad er det fjerde råd?"}]},
-        {"role": "assistant", "content": [{"type": "text", "text": "Råd 4: Arbejd behovsorienteret"}]},
+        {
+            "role": "assistant",
+            "content": [{"type": "text", "text": "Råd 4: Arbejd behovsorienteret"}],
+        },
     ]
     answer = lexical_assistant.ask("Og det femte?", history)
     assert answer.citations[0].advice == 5

@@ -18,7 +18,11 @@ def test_each_piece_of_advice_is_its_own_chunk_with_number_and_title(chunks) -> 
 
 def test_other_chunks_carry_their_section_heading(chunks) -> None:
     sections = {c.section for c in chunks if c.kind == "paragraph"}
-    assert {"Samling og retning", "At højne niveauet", "Vil I vide mere om KL og Komponent?"} <= sections
+    assert {
+        "Samling og retning",
+        "At højne niveauet",
+        "Vil I vide mere om KL og Komponent?",
+    } <= sections
     contact = next(c for c in chunks if "jtp@kl.dk" in c.text)
     assert contact.section == "Vil I vide mere om KL og Komponent?"
     assert contact.search_text.startswith(contact.section)

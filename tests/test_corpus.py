@@ -16,6 +16,9 @@ RAW = (
 )
 
 
+HEAD = "---\nid: x\ntitle: T\ndate: {date}\nmunicipality: M\nlanguage: da\n---\n"
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"[\wæøå@.-]+", text.replace("**", ""))
 
@@ -69,18 +72,28 @@ def test_a_second_article_is_loaded_too(corpus_copy: Path) -> None:
     ("content", "message"),
     [
         ("no front matter at all\n", "front matter lacks"),
-        ("---\nid: x\ntitle: T\ndate: 2022-13-40\nmunicipality: M\nlanguage: da\n---\n# T\n\nA.\n",
-         "month must be in 1..12"),
-        ("---\nid: x\ntitle: T\ndate: maj\nmunicipality: M\nlanguage: da\n---\n# T\n\nA.\n",
-         "YYYY-MM-DD"),
-        ("---\nid: x\ntitle: T\ndate: 2022-01-01\nmunicipality: M\nlanguage: da\n---\nA.\n",
-         "must start with the title"),
-        ("---\nid: x\ntitle: T\ndate: 2022-01-01\nmunicipality: M\nlanguage: da\n---\n# T\n\n"
-         "1. Ingen fed titel\n", "numbered item"),
+        (
+            HEAD.format(date="2022-13-40") + "# T\n\nA.\n",
+            "month must be in 1..12",
+        ),
+        (
+            HEAD.format(date="maj") + "# T\n\nA.\n",
+            "YYYY-MM-DD",
+        ),
+        (
+            HEAD.format(date="2022-01-01") + "A.\n",
+            "must start with the title",
+        ),
+        (
+            HEAD.format(date="2022-01-01") + "# T\n\n1. Ingen fed titel\n",
+            "numbered item",
+        ),
         ("---\nid: [unclosed\n---\n# T\n", "front matter"),
     ],
 )
-def test_a_malformed_file_is_rejected_with_its_name(tmp_path: Path, content: str, message: str) -> None:
+def test_a_malformed_file_is_rejected_with_its_name(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "broken.md"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CorpusError, match=message) as error:

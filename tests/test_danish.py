@@ -8,17 +8,27 @@ from assistant.danish import Analyzer, split_sentences
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Artiklen er fra 18. maj 2022. Den handler om råd.",
-         ["Artiklen er fra 18. maj 2022.", "Den handler om råd."]),
-        ("1. Følg med i tendenserne. Søg indflydelse.",
-         ["1. Følg med i tendenserne.", "Søg indflydelse."]),
-        ("Det gælder bl.a. GDPR. Og f.eks. Sikkerhed kommer først.",
-         ["Det gælder bl.a. GDPR.", "Og f.eks. Sikkerhed kommer først."]),
+        (
+            "Artiklen er fra 18. maj 2022. Den handler om råd.",
+            ["Artiklen er fra 18. maj 2022.", "Den handler om råd."],
+        ),
+        (
+            "1. Følg med i tendenserne. Søg indflydelse.",
+            ["1. Følg med i tendenserne.", "Søg indflydelse."],
+        ),
+        (
+            "Det gælder bl.a. GDPR. Og f.eks. Sikkerhed kommer først.",
+            ["Det gælder bl.a. GDPR.", "Og f.eks. Sikkerhed kommer først."],
+        ),
         ("Det tog ca. To år. Nu er det slut.", ["Det tog ca. To år.", "Nu er det slut."]),
-        ("Skriv til jtp@kl.dk og ring på telefon 33 70 32 34. Han svarer.",
-         ["Skriv til jtp@kl.dk og ring på telefon 33 70 32 34.", "Han svarer."]),
-        ('"Det er vigtigt," siger han. "Ja!" Hvorfor? Fordi.',
-         ['"Det er vigtigt," siger han.', '"Ja!"', "Hvorfor?", "Fordi."]),
+        (
+            "Skriv til jtp@kl.dk og ring på telefon 33 70 32 34. Han svarer.",
+            ["Skriv til jtp@kl.dk og ring på telefon 33 70 32 34.", "Han svarer."],
+        ),
+        (
+            '"Det er vigtigt," siger han. "Ja!" Hvorfor? Fordi.',
+            ['"Det er vigtigt," siger han.', '"Ja!"', "Hvorfor?", "Fordi."],
+        ),
         ("Programmet kørte i 2021. Det virkede.", ["Programmet kørte i 2021.", "Det virkede."]),
         ("Titel\n18. maj 2022", ["Titel", "18. maj 2022"]),
     ],

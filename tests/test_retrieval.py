@@ -67,13 +67,19 @@ def test_content_questions_find_their_passage(lexical_assistant) -> None:
 
 SIXTH = [
     Turn("user", "Hvad går det sjette råd ud på?"),
-    Turn("assistant", "Råd 6: Tænk stort, og begynd småt: Man kan ikke løfte alle aspekter "
-         "og faser af den digitale transformation på en gang. [1]"),
+    Turn(
+        "assistant",
+        "Råd 6: Tænk stort, og begynd småt: Man kan ikke løfte alle aspekter "
+        "og faser af den digitale transformation på en gang. [1]",
+    ),
 ]
 CONTACT = [
     Turn("user", "Hvem er Jesper Hosbond Jensen?"),
-    Turn("assistant", "Vicekontorchef Jan Struwe Poulsen, KL, og chefkonsulent Jesper Hosbond "
-         "Jensen, Komponent, er de to konsulenter [1]"),
+    Turn(
+        "assistant",
+        "Vicekontorchef Jan Struwe Poulsen, KL, og chefkonsulent Jesper Hosbond "
+        "Jensen, Komponent, er de to konsulenter [1]",
+    ),
 ]
 
 
