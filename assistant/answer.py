@@ -22,8 +22,10 @@ from assistant.retrieval import QueryAnalysis, SearchResult, Turn
 AbstainReason = Literal["not_in_article", "off_topic"]
 MAX_SENTENCES = 3
 MAX_PASSAGES = 3
-SECOND_PASSAGE_SCORE = 0.8
-"""A further passage is quoted only when it scores nearly as well as the best one."""
+SECOND_PASSAGE_SCORE = 0.85
+SECOND_PASSAGE_GAIN = 0.5
+"""A further passage is quoted only when it scores nearly as well as the best one, and adds
+question words the first passage lacks worth this share of the best sentence's."""
 _CONTINUATION = re.compile(r"^[\"“«]?(?:Så|Derfor|Dermed|Det|Dette|Den|Han|Hun|De|Men|Og)\b")
 
 
@@ -267,7 +269,7 @@ class ExtractiveAnswerer:
                     for i, s in enumerate(sentences)
                 ]
                 gain, i, sentence = max(gains, key=lambda g: (g[0], -g[1]))
-                if gain >= 0.5 * best:
+                if gain >= SECOND_PASSAGE_GAIN * best:
                     chosen.append((rank, i, sentence))
                     covered |= set(self._analyzer.terms(sentence))
         chosen = self._with_antecedents(chosen, docs)
