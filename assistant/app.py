@@ -7,7 +7,7 @@ LangChain runnable chain. Edges only validate input, call ``Assistant.ask`` and 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -21,6 +21,8 @@ from assistant.embeddings import SentenceEmbedder
 from assistant.index import SyncReport, VectorIndex, dense_similarities
 from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
 from assistant.settings import Settings
+
+STREAM_STEPS = 8
 
 
 class InputError(ValueError):
@@ -125,7 +127,9 @@ class Assistant:
         return Assistant(self.settings, self.articles, retriever, self.answerer)
 
     def validate(self, question: Any) -> str:
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise InputError("empty", "the question must be a string")
+        if not question.strip():
             raise InputError("empty", "the question is empty")
         question = question.strip()
         limit = self.settings.max_question_chars
@@ -136,6 +140,21 @@ class Assistant:
                 limit,
             )
         return question
+
+    def stream(
+        self, question: Any, history: Iterable[Any] | None = None
+    ) -> Iterator[tuple[str, Answer | None]]:
+        """The answer as it grows: ``(text so far, None)`` … then ``(text, Answer)``.
+
+        An extractive answer is complete at once; it is revealed a few words at a time so
+        the chat takes the same streaming path a generative answerer will.
+        """
+        answer = self.ask(question, history)
+        words = answer.answer.split(" ")
+        step = max(1, len(words) // STREAM_STEPS)
+        for end in range(step, len(words), step):
+            yield " ".join(words[:end]), None
+        yield answer.answer, answer
 
     def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
         request = _Request(

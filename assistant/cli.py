@@ -239,3 +239,42 @@ def evaluate_command(
         click.echo(f"Below threshold: {failure}", err=True)
     if failures:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default: ASSISTANT_HOST, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: ASSISTANT_PORT, 7860).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the web chat and the JSON API (builds the index first if it is missing)."""
+    import uvicorn
+
+    from assistant.server import create_app
+
+    settings = _settings()
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": port or settings.port}
+    )
+    click.echo(f"Serving the chat on http://{settings.host}:{settings.port}/", err=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@main.group()
+def feedback() -> None:
+    """Feedback that users gave on answers in the web chat."""
+
+
+@feedback.command("export")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="CSV file (default: stdout)."
+)
+def feedback_export(out: Path | None) -> None:
+    """Write all feedback as CSV (question, answer, citations, rating, comment, time)."""
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(_settings().feedback_db)
+    if out is None:
+        count = store.export_csv(sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            count = store.export_csv(handle)
+    click.echo(f"Exported {count} feedback rows.", err=True)

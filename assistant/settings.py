@@ -53,6 +53,18 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")
+    host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port `assistant serve` listens on.")
+    feedback_db: Path = Field(Path("feedback.sqlite3"), description="SQLite file for feedback.")
+    queue_concurrency: int = Field(
+        4, ge=1, description="Chat answers computed at once (Gradio queue concurrency_limit)."
+    )
+    queue_max_size: int = Field(
+        64, ge=1, description="Chat requests waiting at most; more get a clear 'try again'."
+    )
+    build_index_on_start: bool = Field(
+        True, description="`assistant serve` builds the index when it is missing."
+    )
 
     @classmethod
     def settings_customise_sources(

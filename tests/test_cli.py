@@ -91,3 +91,19 @@ def test_chat_keeps_the_conversation(run) -> None:
     assert result.exit_code == 0
     assert "Organiser jer hensigtsmæssigt" in result.stdout
     assert "Arbejd behovsorienteret" in result.stdout
+
+
+def test_feedback_export_writes_csv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assistant.feedback import FeedbackStore
+
+    database = tmp_path / "feedback.sqlite3"
+    store = FeedbackStore(database)
+    row = store.add("down", "Hvad er råd 1?", "Råd 1: … [1]", [{"n": 1, "chunk_id": "x:raad-1"}])
+    store.comment(row, "Mangler noget")
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_DB", str(database))
+    out = tmp_path / "feedback.csv"
+    result = CliRunner().invoke(main, ["feedback", "export", "--out", str(out)])
+    assert result.exit_code == 0 and "Exported 1" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "id,created_at,rating,question,answer,citations,comment"
+    assert "Mangler noget" in text and "x:raad-1" in text

@@ -1,0 +1,79 @@
+"""Feedback on answers, kept in SQLite: what was asked, answered and cited, and the verdict.
+
+No IP address and no user id are stored. WAL journaling keeps committed rows when the server
+is killed mid-write.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT ''
+)
+"""
+COLUMNS = ("id", "created_at", "rating", "question", "answer", "citations", "comment")
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def add(self, rating: str, question: str, answer: str, citations: list[dict[str, Any]]) -> int:
+        """Store one verdict; returns its row id so a comment can follow."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (created_at, rating, question, answer, citations) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    rating,
+                    question,
+                    answer,
+                    json.dumps(citations, ensure_ascii=False),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def comment(self, row_id: int, text: str) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (text, row_id))
+
+    def rows(self) -> list[dict[str, Any]]:
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [dict(r) for r in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback")]
+
+    def export_csv(self, out: IO[str]) -> int:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        rows = self.rows()
+        writer.writerows(rows)
+        return len(rows)

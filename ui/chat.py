@@ -1,0 +1,149 @@
+"""The Gradio chat: Danish texts, streamed answers, clickable citations, feedback.
+
+Built by ``build_chat(service)``; the server mounts it. The conversation is kept twice: as
+rendered HTML in the chatbot and as plain turns in session state, so follow-ups are
+answered from what was really said, never from HTML read back from the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.app import InputError
+from assistant.resources import messages
+from ui.render import answer_html, partial_html, question_html
+
+if TYPE_CHECKING:
+    from assistant.server import Service
+
+log = logging.getLogger(__name__)
+
+
+def static_text(name: str) -> str:
+    return resources.files("ui").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def theme() -> gr.themes.Base:
+    """System fonts (no font CDN) and colours with WCAG 2.1 AA contrast."""
+    return gr.themes.Default(
+        primary_hue="blue", font=["system-ui", "sans-serif"], font_mono=["monospace"]
+    ).set(
+        button_primary_background_fill="#0b4f9c",
+        button_primary_background_fill_hover="#083d7a",
+        button_primary_text_color="#ffffff",
+        input_placeholder_color="#595959",
+        block_label_text_color="#3d3d3d",
+        body_text_color_subdued="#4a4a4a",
+    )
+
+
+def build_chat(service: Service) -> gr.Blocks:
+    texts = messages()["ui"]
+    errors = messages()["errors"]
+
+    def respond(question: str, turns: list[dict[str, Any]], chat: list[dict[str, Any]]):
+        assistant = service.assistant
+        if assistant is None:
+            raise gr.Error(texts["starting"], print_exception=False)
+        try:
+            question = assistant.validate(question)
+        except InputError as exc:
+            raise gr.Error(errors[exc.code].format(limit=exc.limit), print_exception=False) from exc
+        history = [{"role": t["role"], "content": t["content"]} for t in turns]
+        shown = [*chat, {"role": "user", "content": question_html(question)}]
+        yield "", turns, [*shown, {"role": "assistant", "content": partial_html(texts["thinking"])}]
+        try:
+            for text, answer in assistant.stream(question, history):
+                if answer is None:
+                    yield "", turns, [*shown, {"role": "assistant", "content": partial_html(text)}]
+                    continue
+                turn = len(turns) // 2
+                turns = [
+                    *turns,
+                    {"role": "user", "content": question},
+                    {
+                        "role": "assistant",
+                        "content": answer.answer,
+                        "citations": [c.to_dict() for c in answer.citations],
+                    },
+                ]
+                html = answer_html(answer, turn, texts)
+                yield "", turns, [*shown, {"role": "assistant", "content": html}]
+        except InputError as exc:
+            raise gr.Error(errors[exc.code].format(limit=exc.limit), print_exception=False) from exc
+        except Exception as exc:
+            log.exception("answering failed")
+            raise gr.Error(texts["unexpected"], print_exception=False) from exc
+
+    def on_like(data: gr.LikeData, turns: list[dict[str, Any]]):
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        if data.liked is None or index >= len(turns) or turns[index]["role"] != "assistant":
+            return None, ""
+        answer, question = turns[index], turns[index - 1]
+        row = service.feedback.add(
+            "up" if data.liked else "down",
+            question["content"],
+            answer["content"],
+            answer.get("citations", []),
+        )
+        return row, texts["feedback_thanks"]
+
+    def on_comment(text: str, row: int | None):
+        if row is None:
+            return text, texts["comment_first"]
+        if text.strip():
+            service.feedback.comment(row, text.strip()[:2000])
+        return "", texts["comment_thanks"]
+
+    with gr.Blocks(title=texts["page_title"], analytics_enabled=False, fill_height=True) as chat:
+        gr.HTML(
+            f"<h1>{texts['heading']}</h1><p>{texts['description']}</p>",
+            elem_id="overskrift",
+        )
+        turns = gr.State([])
+        rated = gr.State(None)
+        chatbot = gr.Chatbot(
+            label=texts["chat_label"],
+            elem_id="samtale",
+            height=520,
+            feedback_options=("Like", "Dislike"),
+            buttons=["copy"],
+            show_label=True,
+        )
+        with gr.Row():
+            question = gr.Textbox(
+                label=texts["question_label"],
+                placeholder=texts["question_placeholder"],
+                elem_id="spoergsmaal",
+                lines=1,
+                max_lines=6,
+                scale=5,
+                submit_btn=False,
+            )
+            send = gr.Button(texts["send"], variant="primary", elem_id="send", scale=1)
+        new = gr.Button(texts["new_conversation"], elem_id="ny-samtale", size="sm")
+        gr.Examples(
+            examples=[[q] for q in texts["starters"]],
+            inputs=[question],
+            label=texts["starters_label"],
+        )
+        gr.Markdown(texts["feedback_label"])
+        with gr.Row():
+            comment = gr.Textbox(label=texts["comment_label"], elem_id="kommentar", scale=5)
+            comment_send = gr.Button(texts["comment_send"], elem_id="send-kommentar", scale=1)
+        status = gr.Markdown("", elem_id="status")
+
+        for trigger in (question.submit, send.click):
+            trigger(respond, [question, turns, chatbot], [question, turns, chatbot], api_name=False)
+        chatbot.like(on_like, [turns], [rated, status], api_name=False)
+        comment_send.click(on_comment, [comment, rated], [comment, status], api_name=False)
+        new.click(lambda: ([], [], None, ""), None, [chatbot, turns, rated, status], api_name=False)
+    chat.queue(
+        default_concurrency_limit=service.settings.queue_concurrency,
+        max_size=service.settings.queue_max_size,
+    )
+    return chat
