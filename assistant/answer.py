@@ -52,6 +52,7 @@ class Citation:
             "advice": self.advice,
             "text": self.text,
             "quote": self.quote,
+            "sentences": list(self.sentences),
         }
 
 

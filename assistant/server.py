@@ -7,25 +7,37 @@ and the model are loaded.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.app import Assistant, InputError, build_index, create_assistant
+from assistant.app import (
+    Assistant,
+    InputError,
+    build_index,
+    create_assistant,
+    normalise_history,
+)
 from assistant.feedback import FeedbackStore
 from assistant.index import IndexMissingError
 from assistant.resources import messages
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
+WIDGET_FILES = {
+    "widget-frame.js": "text/javascript; charset=utf-8",
+    "widget-frame.css": "text/css; charset=utf-8",
+}
 
 
 class Service:
@@ -81,15 +93,41 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
 
     app = FastAPI(title="Spørg artiklen", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = service
-    # Our own CORS policy (none: same origin only), so Gradio does not add its permissive one.
-    app.add_middleware(CORSMiddleware, allow_origins=[], allow_credentials=False)
+    allowed = list(settings.allowed_origins)
+    frame_ancestors = " ".join(["'self'", *allowed])
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def origins_and_headers(request: Request, call_next):
+        """Pages from other origins get no API answers; only allowed origins may frame us."""
+        origin = request.headers.get("origin")
+        own = f"{request.url.scheme}://{request.url.netloc}"
+        if (
+            origin
+            and origin != own
+            and origin not in allowed
+            and request.url.path.startswith("/api/")
+        ):
+            return _error(
+                403,
+                "origin_not_allowed",
+                messages()["ui"]["origin_not_allowed"],
+                f"origin {origin} is not in ASSISTANT_ALLOWED_ORIGINS",
+            )
         response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", f"frame-ancestors {frame_ancestors}")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
+
+    # Our own CORS allowlist, so Gradio does not add its permissive one (any origin, with
+    # credentials). Added last, it runs first and answers preflight requests.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=allowed,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type"],
+        allow_credentials=False,
+    )
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
@@ -117,6 +155,65 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         except InputError as exc:
             return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
         return JSONResponse(answer.to_dict())
+
+    @app.post("/api/ask/stream")
+    def ask_stream(body: AskRequest) -> Response:
+        """The answer as it grows, one JSON object per line: delta …, then answer."""
+        assistant = service.assistant
+        if assistant is None:
+            return _error(503, "starting", messages()["ui"]["starting"], "not ready yet")
+        try:
+            question = assistant.validate(body.question)
+            normalise_history(body.history, settings.max_history_turns)
+        except InputError as exc:
+            return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
+
+        def lines() -> Iterator[str]:
+            try:
+                for text, answer in assistant.stream(question, body.history):
+                    event = (
+                        {"type": "delta", "text": text}
+                        if answer is None
+                        else {"type": "answer", "answer": answer.to_dict()}
+                    )
+                    yield json.dumps(event, ensure_ascii=False) + "\n"
+            except Exception:
+                log.exception("streaming an answer failed")
+                message = messages()["ui"]["unexpected"]
+                yield json.dumps({"type": "error", "message": message}, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    @app.get("/api/widget")
+    def widget_allowed() -> JSONResponse:
+        """The widget asks first: from an origin that is not allowed, this is refused."""
+        return JSONResponse({"ok": service.assistant is not None})
+
+    @app.get("/widget.js")
+    def widget_script() -> Response:
+        return Response(
+            static_text("widget.js"),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    @app.get("/widget/frame")
+    def widget_frame() -> HTMLResponse:
+        return HTMLResponse(
+            static_text("widget-frame.html"),
+            headers={
+                "Content-Security-Policy": (
+                    "default-src 'self'; script-src 'self'; style-src 'self'; "
+                    f"img-src 'self' data:; connect-src 'self'; frame-ancestors {frame_ancestors}"
+                )
+            },
+        )
+
+    @app.get("/widget/static/{name}")
+    def widget_static(name: str) -> Response:
+        if name not in WIDGET_FILES:
+            return _error(404, "not_found", "Ikke fundet.", f"no widget file {name}")
+        return Response(static_text(name), media_type=WIDGET_FILES[name])
 
     texts = messages()["ui"]
     return gr.mount_gradio_app(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -62,9 +63,21 @@ class Settings(BaseSettings):
     queue_max_size: int = Field(
         64, ge=1, description="Chat requests waiting at most; more get a clear 'try again'."
     )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins whose pages may embed the widget and call the API "
+        "(comma-separated); empty means the same origin only.",
+    )
     build_index_on_start: bool = Field(
         True, description="`assistant serve` builds the index when it is missing."
     )
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
 
     @classmethod
     def settings_customise_sources(
