@@ -132,12 +132,14 @@ class ExtractiveAnswerer:
         title: str,
         min_coverage: float,
         min_specificity: float,
+        min_coverage_unknown: float,
     ) -> None:
         self._analyzer = analyzer
         self._idf = idf
         self._title = title
         self._min_coverage = min_coverage
         self._min_specificity = min_specificity
+        self._min_coverage_unknown = min_coverage_unknown
         self._texts = messages()
 
     def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft:
@@ -165,14 +167,18 @@ class ExtractiveAnswerer:
     def _answerable(self, analysis: QueryAnalysis, top: Document) -> bool:
         """Does the best passage cover what the question is about?
 
-        Either most of the question's weight is found in it, or it shares a rare word with
-        the question and a fair part of the rest (paraphrases change the common words).
+        A question with a topic word the article never uses ("borgmester", "budget") needs
+        strong coverage of the rest; otherwise most of the question's weight must be found
+        in the passage, or a rare shared word and a fair part of the rest (paraphrases
+        change the common words).
         """
         if analysis.followup and len(analysis.content_words) <= 1:
             return True  # "Hvorfor?": the topic is the conversation's, already answered from
         if not analysis.content_words:
             return False
         coverage, specificity = top.metadata["coverage"], top.metadata["specificity"]
+        if analysis.unknown_words and coverage < self._min_coverage_unknown:
+            return False
         return coverage >= self._min_coverage or (
             specificity >= self._min_specificity and coverage >= self._min_coverage / 2
         )

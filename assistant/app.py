@@ -218,6 +218,11 @@ def create_assistant(
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
     answerer = answerer or ExtractiveAnswerer(
-        lexical.analyzer, lexical.idf, title, settings.min_coverage, settings.min_specificity
+        lexical.analyzer,
+        lexical.idf,
+        title,
+        settings.min_coverage,
+        settings.min_specificity,
+        settings.min_coverage_unknown,
     )
     return Assistant(settings, articles, retriever, answerer)

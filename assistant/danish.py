@@ -156,9 +156,13 @@ class Analyzer:
         """The article's word(s) for a word it never uses ("stole" -> "tillid"), else the word."""
         if word in self._translations:
             return self._translations[word]
-        if self._vocabulary and not self.has_stem(self.stem(word)):
-            return self._stem_translations.get(self.stem(word), (word,))
-        return (word,)
+        stem = self.stem(word)
+        if not self._vocabulary or self.has_stem(stem):
+            return (word,)
+        if stem in self._stem_translations:
+            return self._stem_translations[stem]
+        near = _near(stem, self._stem_translations)  # "startede" -> "start" -> "begynd"
+        return self._stem_translations[near[0]] if near else (word,)
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -186,16 +190,7 @@ class Analyzer:
         brings them together.
         """
         if stem not in self._near:
-            near = []
-            if len(stem) >= 5:
-                for known in self._vocabulary:
-                    shared = next(
-                        (i for i, (a, b) in enumerate(zip(stem, known, strict=False)) if a != b),
-                        min(len(stem), len(known)),
-                    )
-                    if shared >= 5 and max(len(stem), len(known)) - shared <= 5:
-                        near.append(known)
-            self._near[stem] = tuple(sorted(near))
+            self._near[stem] = _near(stem, self._vocabulary)
         return self._near[stem]
 
     def compound_parts(self, word: str) -> tuple[str, ...]:
@@ -206,16 +201,19 @@ class Analyzer:
 
     def _split(self, word: str) -> tuple[str, ...]:
         # Longest known head first: "ledelsesfilosofi" -> "ledelse" + "s" + "filosofi".
-        for cut in range(len(word) - 3, 2, -1):
+        # Parts of four letters or more (a head may stem shorter, "ledelse" -> "led"):
+        # shorter "parts" ("ens" in "kommunens",
+        # "sid" in "hjemmeside") are endings or accidents, not words.
+        for cut in range(len(word) - 4, 3, -1):
             head, rest = word[:cut], word[cut:]
-            if self.stem(head) not in self._vocabulary and head not in self._vocabulary:
+            if len(self.stem(head)) < 3 or self.stem(head) not in self._vocabulary:
                 continue
             for link in _LINKING:
-                if not rest.startswith(link) or len(rest) - len(link) < 3:
+                if not rest.startswith(link) or len(rest) - len(link) < 4:
                     continue
                 tail = rest[len(link) :]
                 tail_stem = self.stem(tail)
-                if tail_stem in self._vocabulary or tail in self._vocabulary:
+                if len(tail_stem) >= 4 and tail_stem in self._vocabulary:
                     return (self.stem(head), tail_stem)
                 deeper = self._split(tail) if len(tail) >= 7 else ()
                 if deeper:
@@ -238,6 +236,22 @@ class Analyzer:
             or bool(self.compound_parts(word))
             or bool(self.near_stems(stem))
         )
+
+
+def _near(stem: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The stems in ``known`` that share a beginning of five letters or more with ``stem``
+    and leave at most five letters over."""
+    if len(stem) < 5:
+        return ()
+    near = []
+    for candidate in known:
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(stem, candidate, strict=False)) if a != b),
+            min(len(stem), len(candidate)),
+        )
+        if shared >= 5 and max(len(stem), len(candidate)) - shared <= 5:
+            near.append(candidate)
+    return tuple(sorted(near))
 
 
 def format_date(day: date) -> str:

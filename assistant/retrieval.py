@@ -117,6 +117,8 @@ class QueryAnalysis:
     """The question asks how many or how much: the answer must hold such a number."""
     unknown_names: tuple[str, ...] = ()
     """Capitalised names in the question that the article never mentions."""
+    unknown_words: tuple[str, ...] = ()
+    """Topic words of the question that the article never uses, in any form."""
 
     @property
     def structural(self) -> bool:
@@ -177,6 +179,7 @@ def analyse(
     ]
     return QueryAnalysis(
         quantity=_quantity(question, analyzer),
+        unknown_words=tuple(w for w in words if not analyzer.known(w)),
         unknown_names=tuple(names),
         advice=tuple(advice),
         all_advice=all_advice,

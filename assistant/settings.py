@@ -50,7 +50,13 @@ class Settings(BaseSettings):
         0.45, ge=0, le=1, description="Abstain below this share of the question's words found."
     )
     min_specificity: float = Field(
-        0.6, ge=0, le=1, description="A rare shared word lets half the coverage suffice."
+        0.7, ge=0, le=1, description="A rare shared word lets half the coverage suffice."
+    )
+    min_coverage_unknown: float = Field(
+        0.55,
+        ge=0,
+        le=1,
+        description="Coverage needed when the question has a word the article never uses.",
     )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")
