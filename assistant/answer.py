@@ -65,6 +65,10 @@ class Draft:
     abstained: bool = False
     reason: AbstainReason | None = None
     suggestions: tuple[str, ...] = ()
+    sentences: tuple[dict[str, Any], ...] = ()
+    """A generative answer's sentences: text, citations and whether the passages support it."""
+    notice: str | None = None
+    """Why a generative answer fell back to quotes, for the user."""
 
 
 @dataclass(frozen=True)
@@ -85,15 +89,19 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     reason: AbstainReason | None = None
     suggestions: list[str] = field(default_factory=list)
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    notice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        generated = {"sentences": self.sentences} if self.sentences else {}
+        return generated | {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
             "reason": self.reason,
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": list(self.suggestions),
+            "notice": self.notice,
             "retrieved": [asdict(r) for r in self.retrieved],
             "timings_ms": self.timings_ms,
         }

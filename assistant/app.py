@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.answer import Answer, Answerer, ExtractiveAnswerer, Retrieved
+from assistant.answer import Answer, Answerer, Draft, ExtractiveAnswerer, Retrieved
 from assistant.chunks import Chunk, chunk_corpus
 from assistant.corpus import Article, load_corpus
 from assistant.embeddings import SentenceEmbedder
@@ -97,6 +97,12 @@ class Assistant:
         request, result, start = state
         retrieved_at = time.perf_counter()
         draft = self.answerer(request.question, request.history, result)
+        return self._finish(request, result, draft, start, retrieved_at)
+
+    @staticmethod
+    def _finish(
+        request: _Request, result: SearchResult, draft: Draft, start: float, retrieved_at: float
+    ) -> Answer:
         done = time.perf_counter()
         return Answer(
             question=request.question,
@@ -105,6 +111,8 @@ class Assistant:
             reason=draft.reason,
             citations=list(draft.citations),
             suggestions=list(draft.suggestions),
+            sentences=list(draft.sentences),
+            notice=draft.notice,
             retrieved=[
                 Retrieved(
                     chunk_id=str(d.metadata["chunk_id"]),
@@ -146,22 +154,38 @@ class Assistant:
     ) -> Iterator[tuple[str, Answer | None]]:
         """The answer as it grows: ``(text so far, None)`` … then ``(text, Answer)``.
 
-        An extractive answer is complete at once; it is revealed a few words at a time so
-        the chat takes the same streaming path a generative answerer will.
+        A generative answerer streams its tokens. An extractive answer is complete at once;
+        it is revealed a few words at a time so the chat takes the same path.
         """
-        answer = self.ask(question, history)
-        words = answer.answer.split(" ")
-        step = max(1, len(words) // STREAM_STEPS)
-        for end in range(step, len(words), step):
-            yield " ".join(words[:end]), None
+        request = self._request(question, history)
+        request, result, start = self._retrieve(request)
+        retrieved_at = time.perf_counter()
+        stream = getattr(self.answerer, "stream", None)
+        draft: Draft | None = None
+        if stream is not None:
+            for item in stream(request.question, request.history, result):
+                if isinstance(item, Draft):
+                    draft = item
+                else:
+                    yield item, None
+        else:
+            draft = self.answerer(request.question, request.history, result)
+            words = draft.answer.split(" ")
+            step = max(1, len(words) // STREAM_STEPS)
+            for end in range(step, len(words), step):
+                yield " ".join(words[:end]), None
+        assert draft is not None
+        answer = self._finish(request, result, draft, start, retrieved_at)
         yield answer.answer, answer
 
-    def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
-        request = _Request(
+    def _request(self, question: Any, history: Iterable[Any] | None) -> _Request:
+        return _Request(
             self.validate(question),
             tuple(normalise_history(history, self.settings.max_history_turns)),
         )
-        return self.chain.invoke(request)
+
+    def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
+        return self.chain.invoke(self._request(question, history))
 
 
 def build_index(
@@ -217,7 +241,7 @@ def create_assistant(
         k=settings.top_k,
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
-    answerer = answerer or ExtractiveAnswerer(
+    extractive = ExtractiveAnswerer(
         lexical.analyzer,
         lexical.idf,
         title,
@@ -225,4 +249,16 @@ def create_assistant(
         settings.min_specificity,
         settings.min_coverage_unknown,
     )
-    return Assistant(settings, articles, retriever, answerer)
+    if answerer is None and settings.llm != "none":
+        from assistant.llm import GenerativeAnswerer, make_chat_model
+
+        support_embedder = embedder or make_embedder(settings)
+        answerer = GenerativeAnswerer(
+            make_chat_model(settings),
+            extractive,
+            lexical.analyzer,
+            support_embedder.embed_query,
+            title,
+            settings.llm_timeout,
+        )
+    return Assistant(settings, articles, retriever, answerer or extractive)

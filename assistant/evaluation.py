@@ -30,6 +30,7 @@ METRICS = (
     "false_abstention_rate",
     "latency_median_ms",
     "latency_p95_ms",
+    "supported_sentence_share",
 )
 LOWER_IS_BETTER = frozenset({"false_abstention_rate", "latency_median_ms", "latency_p95_ms"})
 
@@ -163,6 +164,11 @@ def compute_metrics(
         "answer_contains_recall": share(contains),
         "abstention_accuracy": share([v["abstention_correct"] for v in unanswerable]),
         "false_abstention_rate": share([not v["abstention_correct"] for v in answerable]),
+        "supported_sentence_share": (
+            round(sum(v["supported_sentences"] for v in verdicts) / generated, 4)
+            if (generated := sum(v["generated_sentences"] for v in verdicts))
+            else None
+        ),
         "latency_median_ms": round(statistics.median(latencies), 2) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2)
         if latencies
@@ -199,6 +205,8 @@ def evaluate(
         answer = assistant.ask(question.question, list(question.history))
         verdict = judge(question, answer)
         verdict["latency_ms"] = answer.timings_ms["total"]
+        verdict["generated_sentences"] = len(answer.sentences)
+        verdict["supported_sentences"] = sum(bool(s["supported"]) for s in answer.sentences)
         verdict["passed"] = passed(question, verdict)
         verdicts.append(verdict)
         results.append(

@@ -16,7 +16,9 @@ from assistant.evaluation import METRICS, EvalReport
 _PERCENT = frozenset(METRICS) - {"mrr", "latency_median_ms", "latency_p95_ms"}
 
 
-def _value(name: str, value: float) -> str:
+def _value(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
     if name in _PERCENT:
         return f"{value * 100:.1f} %"
     if name == "mrr":

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")
+    llm: str = Field(
+        "none",
+        pattern=r"^(none|ollama:.+|openai:.+)$",
+        description="none (extractive answers), ollama:MODEL or openai:MODEL.",
+    )
+    llm_base_url: str | None = Field(
+        None, description="The LLM server, e.g. http://127.0.0.1:11434 (Ollama) or …/v1."
+    )
+    llm_api_key: SecretStr | None = Field(None, description="API key, if the server wants one.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before falling back to quotes.")
     host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
     port: int = Field(7860, ge=1, le=65535, description="Port `assistant serve` listens on.")
     feedback_db: Path = Field(Path("feedback.sqlite3"), description="SQLite file for feedback.")

@@ -88,10 +88,11 @@ def test_verdicts_and_metrics_on_known_answers(tmp_path: Path) -> None:
     second = judge(unanswerable, answer([], [], "Det står der ikke noget om", abstained=True))
     assert passed(unanswerable, second)
     for v in (verdicts, second):
-        v["latency_ms"] = 10.0
+        v |= {"latency_ms": 10.0, "generated_sentences": 2, "supported_sentences": 1}
     metrics = compute_metrics([good, unanswerable], [verdicts, second])
     assert metrics["hit@1"] == 0.0 and metrics["hit@3"] == 1.0 and metrics["mrr"] == 0.5
     assert metrics["abstention_accuracy"] == 1.0 and metrics["false_abstention_rate"] == 0.0
+    assert metrics["supported_sentence_share"] == 0.5
 
 
 def test_thresholds_fail_only_on_the_wrong_side() -> None:

@@ -36,14 +36,30 @@ def answer_html(answer: Answer, turn: int, texts: dict[str, Any]) -> str:
         label = escape(texts["source_link"].format(n=n))
         return f'<a href="#k-{turn}-{n}" class="cite" title="{label}">[{n}]</a>'
 
-    paragraphs = "".join(
-        f"<p>{_MARKER.sub(link, escape(line))}</p>" for line in answer.answer.splitlines()
-    )
+    if answer.sentences:
+        paragraphs = "<p>" + " ".join(_sentence(s, link, texts) for s in answer.sentences) + "</p>"
+    else:
+        paragraphs = "".join(
+            f'<p class="notits">{escape(line)}</p>'
+            if line == answer.notice
+            else f"<p>{_MARKER.sub(link, escape(line))}</p>"
+            for line in answer.answer.splitlines()
+        )
     sources = "".join(_source(c, turn) for c in answer.citations)
     return (
         f'<div class="svar">{paragraphs}<div class="kilder">'
         f'<p class="kilder-titel">{escape(texts["sources"])}</p>{sources}</div></div>'
     )
+
+
+def _sentence(sentence: dict[str, Any], link: Any, texts: dict[str, Any]) -> str:
+    """A generated sentence with its markers; one the passages do not support is flagged."""
+    markers = "".join(f" [{n}]" for n in sentence["citations"])
+    text = _MARKER.sub(link, escape(sentence["text"] + markers))
+    if sentence["supported"]:
+        return text
+    flag = escape(texts["not_supported"])
+    return f'<span class="uunderbygget">{text} <strong>({flag})</strong></span>'
 
 
 def _source(citation: Citation, turn: int) -> str:

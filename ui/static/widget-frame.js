@@ -72,11 +72,24 @@
       }
       return;
     }
-    answer.answer.split("\n").forEach((line) => {
+    if (answer.sentences) {
+      // A generated answer: each sentence with its markers, unsupported ones flagged.
       const paragraph = el("p");
-      withMarkers(paragraph, line, turnId);
+      answer.sentences.forEach((s) => {
+        const markers = s.citations.map((n) => ` [${n}]`).join("");
+        const span = el("span", s.supported ? "" : "uunderbygget");
+        withMarkers(span, `${s.text}${markers} `, turnId);
+        if (!s.supported) span.append(el("strong", "", "(ikke underbygget af artiklen) "));
+        paragraph.append(span);
+      });
       box.append(paragraph);
-    });
+    } else {
+      answer.answer.split("\n").forEach((line) => {
+        const paragraph = el("p", line === answer.notice ? "notits" : "");
+        withMarkers(paragraph, line, turnId);
+        box.append(paragraph);
+      });
+    }
     const sources = el("div", "kilder");
     sources.append(el("p", "kilder-titel", "Kilder"));
     answer.citations.forEach((c) => {
