@@ -34,7 +34,9 @@ class InputError(ValueError):
         self.limit = limit
 
 
-def normalise_history(raw: Iterable[Any] | None, max_turns: int) -> list[Turn]:
+def normalise_history(
+    raw: Iterable[Any] | None, max_turns: int, max_chars: int = 8000
+) -> list[Turn]:
     """Earlier turns as ``Turn``s, whatever shape the edge sent.
 
     Gradio sends ``content`` as a string from its API but as a list of
@@ -58,6 +60,8 @@ def normalise_history(raw: Iterable[Any] | None, max_turns: int) -> list[Turn]:
             )
         if not isinstance(content, str):
             raise InputError("history", "history content must be text")
+        if len(content) > max_chars:
+            raise InputError("history", f"a history turn is longer than {max_chars} characters")
         turns.append(Turn(item["role"], content))
     return turns[-max_turns:] if max_turns else []
 
@@ -181,7 +185,11 @@ class Assistant:
     def _request(self, question: Any, history: Iterable[Any] | None) -> _Request:
         return _Request(
             self.validate(question),
-            tuple(normalise_history(history, self.settings.max_history_turns)),
+            tuple(
+                normalise_history(
+                    history, self.settings.max_history_turns, self.settings.max_turn_chars
+                )
+            ),
         )
 
     def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:

@@ -248,19 +248,40 @@ def serve(host: str | None, port: int | None) -> None:
     """Run the web chat and the JSON API (builds the index first if it is missing)."""
     import uvicorn
 
-    from assistant.server import create_app
+    from assistant.server import configure_logging, create_app
 
+    configure_logging()
     settings = _settings()
     settings = settings.model_copy(
         update={"host": host or settings.host, "port": port or settings.port}
     )
     click.echo(f"Serving the chat on http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # No access log: it would record client addresses; the app logs one JSON line per answer.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 @main.group()
 def feedback() -> None:
     """Feedback that users gave on answers in the web chat."""
+
+
+@feedback.command("purge")
+@click.option(
+    "--days", type=int, help="Keep this many days (default: ASSISTANT_FEEDBACK_RETENTION_DAYS)."
+)
+def feedback_purge(days: int | None) -> None:
+    """Delete feedback older than the retention period."""
+    from assistant.feedback import FeedbackStore
+
+    settings = _settings()
+    removed = FeedbackStore(settings.feedback_db).purge(days or settings.feedback_retention_days)
+    click.echo(f"Purged {removed} feedback rows.")
 
 
 @feedback.command("export")

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,6 +65,15 @@ class FeedbackStore:
     def comment(self, row_id: int, text: str) -> None:
         with self._connect() as db:
             db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (text, row_id))
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete feedback older than the retention period; returns how many rows went."""
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        with self._connect() as db:
+            cursor = db.execute(
+                "DELETE FROM feedback WHERE created_at < ?", (cutoff.isoformat(timespec="seconds"),)
+            )
+            return cursor.rowcount
 
     def rows(self) -> list[dict[str, Any]]:
         with self._connect() as db:

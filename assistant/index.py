@@ -9,6 +9,7 @@ changed corpus re-embeds only what changed and a mismatched index is never answe
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,6 +19,7 @@ from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
@@ -28,6 +30,7 @@ from assistant.embeddings import SentenceEmbedder
 from assistant.settings import Settings
 
 _MODEL_KEY = "embedding_model"
+_KEEP = frozenset({"README.md", ".index.lock"})
 
 
 class IndexProblem(RuntimeError):
@@ -86,9 +89,26 @@ class VectorIndex:
                     f"the Chroma server at {url} is not reachable ({exc})"
                 ) from exc
         self._settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(
-            path=str(self._settings.index_dir), settings=chroma_settings
-        )
+        try:
+            return chromadb.PersistentClient(
+                path=str(self._settings.index_dir), settings=chroma_settings
+            )
+        except Exception as exc:  # a damaged or unreadable folder, whatever chromadb raises
+            raise IndexUnavailableError(
+                f"the index in {self.location} cannot be read ({type(exc).__name__}); "
+                "run `assistant index --rebuild` to build it again"
+            ) from exc
+
+    def _wipe_local(self) -> None:
+        """Remove a local index that may be too damaged to open (README and lock stay)."""
+        SharedSystemClient.clear_system_cache()  # chromadb keeps one open client per folder
+        for path in self._settings.index_dir.iterdir():
+            if path.name in _KEEP:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
     def _lock(self) -> FileLock:
         """One writer per index: a second `assistant index` waits, then refuses."""
@@ -120,6 +140,13 @@ class VectorIndex:
             raise IndexMissingError(
                 f"no index in {self.location}; run `assistant index` to build it"
             ) from exc
+        except IndexProblem:
+            raise
+        except Exception as exc:
+            raise IndexUnavailableError(
+                f"the index in {self.location} cannot be read ({type(exc).__name__}); "
+                "run `assistant index --rebuild` to build it again"
+            ) from exc
 
     def sync(
         self, chunks: Sequence[Chunk], rebuild: bool = False, progress: bool = True
@@ -134,6 +161,9 @@ class VectorIndex:
             ) from exc
 
     def _sync(self, chunks: Sequence[Chunk], rebuild: bool, progress: bool) -> SyncReport:
+        if rebuild and not self._settings.chroma_url:
+            self.__dict__.pop("client", None)
+            self._wipe_local()
         collection: Collection | None = None
         if not rebuild:
             try:

@@ -12,15 +12,19 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.answer import Answer
 from assistant.app import (
     Assistant,
     InputError,
@@ -40,14 +44,35 @@ WIDGET_FILES = {
 }
 
 
+requests_log = logging.getLogger("assistant.requests")
+
+
 class Service:
-    """What the edges share: the Assistant once it is ready, and the feedback store."""
+    """What the edges share: the Assistant once it is ready, the feedback store, the log."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.feedback = FeedbackStore(settings.feedback_db)
+        purged = self.feedback.purge(settings.feedback_retention_days)
+        if purged:
+            log.info("purged %d feedback rows older than the retention period", purged)
         self.assistant: Assistant | None = None
         self.error: str | None = None
+
+    def record(self, route: str, answer: Answer | None, status: int = 200) -> None:
+        """One structured log line per question: timings and outcome, no question text
+        unless ``log_questions`` is on."""
+        fields: dict[str, Any] = {"route": route, "status": status}
+        if answer is not None:
+            fields |= {
+                "abstained": answer.abstained,
+                "citations": len(answer.citations),
+                "timings_ms": answer.timings_ms,
+                "llm_fallback": answer.notice is not None,
+            }
+            if self.settings.log_questions:
+                fields["question"] = answer.question
+        requests_log.info("answer", extra={"fields": fields})
 
     def load(self) -> None:
         try:
@@ -70,6 +95,36 @@ class Service:
 class AskRequest(BaseModel):
     question: Any = None
     history: Any = None
+
+
+class FeedbackRequest(BaseModel):
+    rating: Literal["up", "down"]
+    question: str = Field(max_length=4000)
+    answer: str = Field(max_length=20000)
+    citations: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    comment: str = Field("", max_length=2000)
+
+
+class JsonLines(logging.Formatter):
+    """Log records as one JSON object per line, for log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line |= getattr(record, "fields", {})
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info).splitlines()[-1]
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
 def _error(status: int, code: str, message: str, detail: str) -> JSONResponse:
@@ -95,6 +150,41 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     app.state.service = service
     allowed = list(settings.allowed_origins)
     frame_ancestors = " ".join(["'self'", *allowed])
+
+    ui_texts = messages()["ui"]
+    limiter = MovingWindowRateLimiter(MemoryStorage())
+    per_client = parse(f"{settings.rate_limit_per_minute}/minute")
+    asking = ("/api/ask", "/api/ask/stream", "/gradio_api/queue/join")
+    in_flight = threading.BoundedSemaphore(settings.queue_max_size)
+
+    @app.middleware("http")
+    async def limits(request: Request, call_next):
+        """Body size, questions per client per minute, and how many API answers at once."""
+        size = request.headers.get("content-length")
+        if size and size.isdigit() and int(size) > settings.max_body_bytes:
+            return _error(
+                413,
+                "too_large",
+                ui_texts["too_large"],
+                f"body over {settings.max_body_bytes} bytes",
+            )
+        if request.method != "POST" or request.url.path not in asking:
+            return await call_next(request)
+        client = request.client.host if request.client else "unknown"
+        if settings.rate_limit_per_minute and not limiter.hit(per_client, client):
+            response = _error(
+                429, "rate_limited", ui_texts["rate_limited"], "too many questions per minute"
+            )
+            response.headers["Retry-After"] = "60"
+            return response
+        if request.url.path.startswith("/gradio_api"):
+            return await call_next(request)  # the Gradio queue has its own maximum
+        if not in_flight.acquire(blocking=False):
+            return _error(503, "busy", ui_texts["queue_full"], "too many questions at once")
+        try:
+            return await call_next(request)
+        finally:
+            in_flight.release()
 
     @app.middleware("http")
     async def origins_and_headers(request: Request, call_next):
@@ -153,8 +243,18 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         try:
             answer = assistant.ask(body.question, body.history)
         except InputError as exc:
+            service.record("api", None, 422)
             return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
+        service.record("api", answer)
         return JSONResponse(answer.to_dict())
+
+    @app.post("/api/feedback")
+    def feedback(body: FeedbackRequest) -> JSONResponse:
+        """A verdict on an answer, from the widget or any other client of the API."""
+        row = service.feedback.add(body.rating, body.question, body.answer, body.citations)
+        if body.comment.strip():
+            service.feedback.comment(row, body.comment.strip())
+        return JSONResponse({"id": row}, status_code=201)
 
     @app.post("/api/ask/stream")
     def ask_stream(body: AskRequest) -> Response:
@@ -171,11 +271,11 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         def lines() -> Iterator[str]:
             try:
                 for text, answer in assistant.stream(question, body.history):
-                    event = (
-                        {"type": "delta", "text": text}
-                        if answer is None
-                        else {"type": "answer", "answer": answer.to_dict()}
-                    )
+                    if answer is None:
+                        event = {"type": "delta", "text": text}
+                    else:
+                        event = {"type": "answer", "answer": answer.to_dict()}
+                        service.record("stream", answer)
                     yield json.dumps(event, ensure_ascii=False) + "\n"
             except Exception:
                 log.exception("streaming an answer failed")

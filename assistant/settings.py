@@ -79,6 +79,17 @@ class Settings(BaseSettings):
     queue_max_size: int = Field(
         64, ge=1, description="Chat requests waiting at most; more get a clear 'try again'."
     )
+    rate_limit_per_minute: int = Field(
+        30, ge=0, description="Questions per minute per client (0: no limit)."
+    )
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted.")
+    max_turn_chars: int = Field(8000, ge=100, description="Longest history turn accepted.")
+    log_questions: bool = Field(
+        False, description="Put question text in the request log (off: privacy)."
+    )
+    feedback_retention_days: int = Field(
+        180, ge=1, description="Feedback older than this is purged (at start and on demand)."
+    )
     allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins whose pages may embed the widget and call the API "

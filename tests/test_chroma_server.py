@@ -67,3 +67,49 @@ def test_a_server_that_is_down_is_a_clear_error() -> None:
     settings = Settings(corpus_dir=CORPUS, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(IndexUnavailableError, match="not reachable"):
         create_assistant(settings)
+
+
+def test_two_app_instances_share_one_chroma_server(chroma_url: str, tmp_path: Path) -> None:
+    """N stateless app processes behind a load balancer, one index: the same cited answer."""
+    import json
+    import os
+    import urllib.request
+
+    from .test_browser import wait_ready
+
+    settings = Settings(corpus_dir=CORPUS, chroma_url=chroma_url)
+    build_index(settings, progress=False)
+    servers, urls = [], []
+    try:
+        for n in range(2):
+            port = free_port()
+            env = os.environ | {
+                "ASSISTANT_CORPUS_DIR": str(CORPUS),
+                "ASSISTANT_CHROMA_URL": chroma_url,
+                "ASSISTANT_FEEDBACK_DB": str(tmp_path / f"feedback-{n}.sqlite3"),
+            }
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}")
+        answers = []
+        for url, server in zip(urls, servers, strict=True):
+            wait_ready(url, server)
+            request = urllib.request.Request(
+                f"{url}/api/ask",
+                data=json.dumps({"question": "Hvad er det sidste råd?"}).encode(),
+                headers={"content-type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                answers.append(json.loads(response.read()))
+        assert answers[0]["answer"] == answers[1]["answer"]
+        assert answers[0]["citations"][0]["chunk_id"].endswith("raad-7")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)

@@ -71,6 +71,7 @@ def build_chat(service: Service) -> gr.Blocks:
                         "citations": [c.to_dict() for c in answer.citations],
                     },
                 ]
+                service.record("chat", answer)
                 html = answer_html(answer, turn, texts)
                 yield "", turns, [*shown, {"role": "assistant", "content": html}]
         except InputError as exc:
