@@ -30,6 +30,12 @@
   // Gradio labels each message with its HTML source; screen readers should read the text.
   // The conversation is announced as it grows.
   const tidy = () => {
+    // Gradio's "queue is full" notice, in Danish.
+    document.querySelectorAll("[class*='toast'] *").forEach((el) => {
+      if (el.childElementCount === 0 && /^Queue is full/.test(el.textContent || "")) {
+        el.textContent = "Der er travlt lige nu. Prøv igen om lidt.";
+      }
+    });
     document.querySelectorAll("button[aria-label], button[title]").forEach((button) => {
       for (const attribute of ["aria-label", "title"]) {
         const danish = LABELS[button.getAttribute(attribute)];
@@ -48,6 +54,7 @@
   new MutationObserver(tidy).observe(document.documentElement, {
     subtree: true,
     childList: true,
+    characterData: true,
     attributes: true,
     attributeFilter: ["aria-label", "title"],
   });
