@@ -161,7 +161,7 @@ class Assistant:
         A generative answerer streams its tokens. An extractive answer is complete at once;
         it is revealed a few words at a time so the chat takes the same path.
         """
-        request = self._request(question, history)
+        request = self.prepare(question, history)
         request, result, start = self._retrieve(request)
         retrieved_at = time.perf_counter()
         stream = getattr(self.answerer, "stream", None)
@@ -182,7 +182,8 @@ class Assistant:
         answer = self._finish(request, result, draft, start, retrieved_at)
         yield answer.answer, answer
 
-    def _request(self, question: Any, history: Iterable[Any] | None) -> _Request:
+    def prepare(self, question: Any, history: Iterable[Any] | None = None) -> _Request:
+        """The validated question and history; raises InputError with a user message code."""
         return _Request(
             self.validate(question),
             tuple(
@@ -193,7 +194,7 @@ class Assistant:
         )
 
     def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
-        return self.chain.invoke(self._request(question, history))
+        return self.chain.invoke(self.prepare(question, history))
 
 
 def build_index(

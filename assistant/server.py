@@ -25,13 +25,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.answer import Answer
-from assistant.app import (
-    Assistant,
-    InputError,
-    build_index,
-    create_assistant,
-    normalise_history,
-)
+from assistant.app import Assistant, InputError, build_index, create_assistant
 from assistant.feedback import FeedbackStore
 from assistant.index import IndexMissingError
 from assistant.resources import messages
@@ -235,16 +229,22 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
 
+    def not_ready() -> JSONResponse:
+        return _error(503, "starting", messages()["ui"]["starting"], "not ready yet")
+
+    def invalid(route: str, exc: InputError) -> JSONResponse:
+        service.record(route, None, 422)
+        return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
+
     @app.post("/api/ask")
     def ask(body: AskRequest) -> JSONResponse:
         assistant = service.assistant
         if assistant is None:
-            return _error(503, "starting", messages()["ui"]["starting"], "not ready yet")
+            return not_ready()
         try:
             answer = assistant.ask(body.question, body.history)
         except InputError as exc:
-            service.record("api", None, 422)
-            return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
+            return invalid("api", exc)
         service.record("api", answer)
         return JSONResponse(answer.to_dict())
 
@@ -261,16 +261,15 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         """The answer as it grows, one JSON object per line: delta …, then answer."""
         assistant = service.assistant
         if assistant is None:
-            return _error(503, "starting", messages()["ui"]["starting"], "not ready yet")
+            return not_ready()
         try:
-            question = assistant.validate(body.question)
-            normalise_history(body.history, settings.max_history_turns)
+            request = assistant.prepare(body.question, body.history)
         except InputError as exc:
-            return _error(422, exc.code, errors[exc.code].format(limit=exc.limit), str(exc))
+            return invalid("stream", exc)
 
         def lines() -> Iterator[str]:
             try:
-                for text, answer in assistant.stream(question, body.history):
+                for text, answer in assistant.stream(request.question, request.history):
                     if answer is None:
                         event = {"type": "delta", "text": text}
                     else:

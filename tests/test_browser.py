@@ -71,22 +71,27 @@ def app_server(real_index: Settings, tmp_path_factory: pytest.TempPathFactory):
         server.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
+def launch(playwright):
+    """Debian's Chromium, never a downloaded browser, with no background traffic."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch(playwright)
         yield browser
         browser.close()
 

@@ -17,7 +17,7 @@ from assistant.server import Service, create_app
 from assistant.settings import Settings
 
 from .conftest import ROOT
-from .test_browser import CHROMIUM, free_port, wait_ready
+from .test_browser import free_port, launch, wait_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.browser]
 
@@ -126,15 +126,7 @@ def intranet(origins):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         yield context
         browser.close()
