@@ -35,6 +35,7 @@ DenseSearch = Callable[[str], dict[str, float]]
 """Query text -> cosine similarity per chunk id (the vector index behind it)."""
 
 _STRUCTURE_BOOST = 10.0
+COVERAGE_WEIGHT = 0.1
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 _META_PENALTY = 0.5
 _IDF_POWER = 2.0
@@ -323,12 +324,19 @@ class HybridRetriever(BaseRetriever):
         else:
             fused = (1 - self.dense_weight) * lexical + self.dense_weight * dense
         fused = fused * self._meta_penalty(analysis) + self._structure(analysis)
-        order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
-        k = max(self.k, len(analysis.advice), self.shape.advice_count if analysis.all_advice else 0)
         words = analysis.content_words
         if analysis.context and len(words) <= 1:
             words = tuple(self.lexical.analyzer.words(analysis.context))
-        documents = [self._document(i, fused[i], lexical[i], dense[i], words) for i in order[:k]]
+        matches = {i: self.lexical.match(words, i) for i in range(len(self.chunks))}
+        # A passage that covers more of what the question is about (rare words weigh most)
+        # moves up: BM25 alone lets frequent common words outweigh the topic.
+        if self.mode != "dense":
+            fused = fused + COVERAGE_WEIGHT * np.array([matches[i].coverage for i in matches])
+        order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
+        k = max(self.k, len(analysis.advice), self.shape.advice_count if analysis.all_advice else 0)
+        documents = [
+            self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
+        ]
         return SearchResult(analysis, documents)
 
     def _dense(self, text: str) -> np.ndarray:
@@ -366,10 +374,9 @@ class HybridRetriever(BaseRetriever):
         return boost
 
     def _document(
-        self, i: int, score: float, lexical: float, dense: float, words: Sequence[str]
+        self, i: int, score: float, lexical: float, dense: float, match: Match
     ) -> Document:
         chunk = self.chunks[i]
-        match = self.lexical.match(words, i)
         metadata = chunk.metadata() | {
             "score": round(float(score), 4),
             "bm25": round(float(lexical), 4),
