@@ -39,6 +39,12 @@ WIDGET_FILES = {
 
 
 requests_log = logging.getLogger("assistant.requests")
+_STARTUP_ERRORS = {
+    "ModelMissingError": "model_missing",
+    "IndexMismatchError": "index_mismatch",
+    "IndexMissingError": "index_missing",
+    "IndexUnavailableError": "index_unavailable",
+}
 
 
 class Service:
@@ -52,6 +58,7 @@ class Service:
             log.info("purged %d feedback rows older than the retention period", purged)
         self.assistant: Assistant | None = None
         self.error: str | None = None
+        self.error_code = "starting"
 
     def record(self, route: str, answer: Answer | None, status: int = 200) -> None:
         """One structured log line per question: timings and outcome, no question text
@@ -84,6 +91,12 @@ class Service:
         except Exception as exc:
             log.exception("the assistant could not start")
             self.error = str(exc)
+            self.error_code = _STARTUP_ERRORS.get(type(exc).__name__, "unexpected")
+
+    def unavailable_message(self) -> str:
+        """Why there is no answer yet, in Danish, for the chat and the API."""
+        texts = messages()
+        return texts["errors"].get(self.error_code) or texts["ui"][self.error_code]
 
 
 class AskRequest(BaseModel):
@@ -230,7 +243,8 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
 
     def not_ready() -> JSONResponse:
-        return _error(503, "starting", messages()["ui"]["starting"], "not ready yet")
+        detail = service.error or "not ready yet"
+        return _error(503, service.error_code, service.unavailable_message(), detail)
 
     def invalid(route: str, exc: InputError) -> JSONResponse:
         service.record(route, None, 422)

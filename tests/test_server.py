@@ -86,3 +86,26 @@ def test_no_cross_origin_access_by_default(client: TestClient) -> None:
         "/api/ask", json={"question": "Hvad er råd 1?"}, headers={"Origin": "http://evil.test"}
     )
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_a_missing_model_is_explained_in_danish(tmp_path) -> None:
+    from assistant.app import build_index
+
+    from .conftest import CORPUS, FakeEmbedder
+
+    missing = str(tmp_path / "no-such-model")
+    settings = Settings(
+        corpus_dir=CORPUS,
+        feedback_db=tmp_path / "f.sqlite3",
+        index_dir=tmp_path / "index",
+        embedding_model=missing,
+    )
+    build_index(settings, progress=False, embedder=FakeEmbedder(missing))  # index fits
+    service = Service(settings)
+    service.load()
+    client = TestClient(create_app(settings, service=service))
+    assert client.get("/healthz").json()["status"] == "error"
+    response = client.post("/api/ask", json={"question": "Hvad er råd 1?"})
+    assert response.status_code == 503
+    assert response.json()["error"] == "model_missing"
+    assert response.json()["message"] == "Sprogmodellen til søgning mangler på serveren."

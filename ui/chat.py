@@ -48,7 +48,7 @@ def build_chat(service: Service) -> gr.Blocks:
     def respond(question: str, turns: list[dict[str, Any]], chat: list[dict[str, Any]]):
         assistant = service.assistant
         if assistant is None:
-            raise gr.Error(texts["starting"], print_exception=False)
+            raise gr.Error(service.unavailable_message(), print_exception=False)
         try:
             question = assistant.validate(question)
         except InputError as exc:
