@@ -111,19 +111,12 @@ class Answerer(Protocol):
     def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft: ...
 
 
-def label(doc: Document) -> str:
-    meta = doc.metadata
-    if meta.get("advice") is not None:
-        return f"Råd {meta['advice']}: {meta['advice_title']}"
-    return str(meta["section"])
-
-
 def citation(n: int, doc: Document, sentences: Sequence[str]) -> Citation:
     return Citation(
         n=n,
         chunk_id=str(doc.metadata["chunk_id"]),
         section=str(doc.metadata["section"]),
-        label=label(doc),
+        label=str(doc.metadata["label"]),
         advice=doc.metadata.get("advice"),
         text=doc.page_content,
         sentences=tuple(sentences),

@@ -54,6 +54,7 @@ class Chunk:
             "doc_id": self.doc_id,
             "kind": self.kind,
             "section": self.section,
+            "label": self.label,
             "position": self.position,
             "content_hash": self.content_hash,
         }
