@@ -149,7 +149,8 @@ class Analyzer:
         stopwords = self._stopwords if strict else self._base_stopwords
         words: list[str] = []
         for word in _WORD.findall(text.lower()):
-            words.extend(self._translate(word))
+            if len(word) > 1 or word.isdigit():  # "KL's" -> "kl", not "s"; "e-mail" -> "mail"
+                words.extend(self._translate(word))
         return [w for w in words if w not in stopwords]
 
     def _translate(self, word: str) -> Sequence[str]:
@@ -161,8 +162,13 @@ class Analyzer:
             return (word,)
         if stem in self._stem_translations:
             return self._stem_translations[stem]
-        near = _near(stem, self._stem_translations)  # "startede" -> "start" -> "begynd"
-        return self._stem_translations[near[0]] if near else (word,)
+        # An inflected form of a listed word: "startede" -> "start" -> "begynd".
+        longest = max(
+            (k for k in self._stem_translations if len(k) >= 4 and stem.startswith(k)),
+            key=len,
+            default=None,
+        )
+        return self._stem_translations[longest] if longest else (word,)
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
