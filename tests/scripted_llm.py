@@ -54,6 +54,28 @@ def make_app(script: Script) -> FastAPI:
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
+    @app.post("/api/chat")
+    async def ollama_chat(request: Request):
+        """The Ollama API: newline-delimited JSON messages."""
+        body = await request.json()
+        script.requests.append(body)
+        if script.mode == "error":
+            return JSONResponse({"error": "boom"}, status_code=500)
+
+        async def lines():
+            for word in script.text.split(" "):
+                message = {"role": "assistant", "content": word + " "}
+                yield json.dumps({"model": "scripted", "message": message, "done": False}) + "\n"
+            done = {
+                "model": "scripted",
+                "message": {"role": "assistant", "content": ""},
+                "done": True,
+                "done_reason": "stop",
+            }
+            yield json.dumps(done) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
     return app
 
 

@@ -151,6 +151,27 @@ def test_server_citing_a_passage_that_does_not_exist(server, llm_assistant) -> N
     assert [s["supported"] for s in answer.sentences] == [False, True]
 
 
+@pytest.mark.e2e
+def test_ollama_server_gives_a_verified_answer_and_falls_back_on_errors(
+    server, real_index: Settings
+) -> None:
+    settings = real_index.model_copy(
+        update={
+            "llm": "ollama:scripted",
+            "llm_base_url": f"http://127.0.0.1:{server.port}",
+            "llm_timeout": 2.0,
+        }
+    )
+    assistant = create_assistant(settings)
+    server.script.mode, server.script.text = "reply", GOOD
+    answer = assistant.ask(SIXTH)
+    assert answer.sentences and all(s["supported"] for s in answer.sentences)
+    assert server.script.requests[-1]["model"] == "scripted"
+    server.script.mode = "error"
+    fallback = assistant.ask(SIXTH)
+    assert fallback.notice and "små skibe" in fallback.answer
+
+
 def test_unknown_llm_setting_is_refused() -> None:
     with pytest.raises(ValueError, match="llm"):
         Settings(corpus_dir=CORPUS, llm="gpt4")
