@@ -13,7 +13,7 @@ import click
 
 from assistant.answer import Answer
 
-F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -50,17 +50,23 @@ def _settings() -> Any:
         _fail(f"invalid settings: {exc}", EXIT_USAGE)
 
 
-def _assistant(settings: Any, **kwargs: Any) -> Any:
-    """The Assistant, or a clear English message and exit for the errors a user can meet."""
-    from assistant.app import create_assistant
+def _or_exit(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call``'s result, or a clear English message and exit for the errors a user can meet
+    (corpus, index or model unusable)."""
     from assistant.corpus import CorpusError
     from assistant.embeddings import ModelMissingError
     from assistant.index import IndexProblem
 
     try:
-        return create_assistant(settings, **kwargs)
+        return call(*args, **kwargs)
     except (CorpusError, IndexProblem, ModelMissingError) as exc:
         _fail(str(exc), EXIT_UNAVAILABLE)
+
+
+def _assistant(settings: Any, **kwargs: Any) -> Any:
+    from assistant.app import create_assistant
+
+    return _or_exit(create_assistant, settings, **kwargs)
 
 
 def _ask(assistant: Any, question: str, history: list[Any]) -> Answer:
@@ -96,15 +102,9 @@ def main() -> None:
 def index(rebuild: bool) -> None:
     """Embed the corpus into the vector index (only what changed)."""
     from assistant.app import build_index
-    from assistant.corpus import CorpusError
-    from assistant.embeddings import ModelMissingError
-    from assistant.index import IndexProblem
 
     settings = _settings()
-    try:
-        report = build_index(settings, rebuild=rebuild, progress=sys.stderr.isatty())
-    except (CorpusError, IndexProblem, ModelMissingError) as exc:
-        _fail(str(exc), EXIT_UNAVAILABLE)
+    report = _or_exit(build_index, settings, rebuild=rebuild, progress=sys.stderr.isatty())
     where = settings.chroma_url or settings.index_dir
     if not report.changed and not report.rebuilt:
         click.echo(

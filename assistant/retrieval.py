@@ -121,10 +121,6 @@ class QueryAnalysis:
     unknown_words: tuple[str, ...] = ()
     """Topic words of the question that the article never uses, in any form."""
 
-    @property
-    def structural(self) -> bool:
-        return bool(self.advice or self.all_advice or self.meta)
-
 
 @dataclass(frozen=True)
 class ArticleShape:

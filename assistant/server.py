@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
             return _error(
                 403,
                 "origin_not_allowed",
-                messages()["ui"]["origin_not_allowed"],
+                ui_texts["origin_not_allowed"],
                 f"origin {origin} is not in ASSISTANT_ALLOWED_ORIGINS",
             )
         response = await call_next(request)
@@ -292,7 +292,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
                     yield json.dumps(event, ensure_ascii=False) + "\n"
             except Exception:
                 log.exception("streaming an answer failed")
-                message = messages()["ui"]["unexpected"]
+                message = ui_texts["unexpected"]
                 yield json.dumps({"type": "error", "message": message}, ensure_ascii=False) + "\n"
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
@@ -328,7 +328,6 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
             return _error(404, "not_found", "Ikke fundet.", f"no widget file {name}")
         return Response(static_text(name), media_type=WIDGET_FILES[name])
 
-    texts = messages()["ui"]
     return gr.mount_gradio_app(
         app,
         build_chat(service),
@@ -340,5 +339,5 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
         run_history=False,
         show_error=False,
         favicon_path=None,
-        app_kwargs={"title": texts["page_title"]},
+        app_kwargs={"title": ui_texts["page_title"]},
     )
