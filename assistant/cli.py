@@ -234,7 +234,7 @@ def evaluate_command(
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     if report_path:
         write_report(reports, report_path)
-    failures = check_thresholds(reports[0].metrics, limits)
+    failures = check_thresholds(reports[0], limits)
     for failure in failures:
         click.echo(f"Below threshold: {failure}", err=True)
     if failures:

@@ -32,6 +32,9 @@ METRICS = (
     "latency_p95_ms",
     "supported_sentence_share",
 )
+SPLITS = ("tune", "sealed")
+GROUPINGS = ("split", "type")
+"""Metrics are reported for the whole set and per value of each of these question fields."""
 LOWER_IS_BETTER = frozenset({"false_abstention_rate", "latency_median_ms", "latency_p95_ms"})
 
 
@@ -47,6 +50,10 @@ class EvalQuestion:
     evidence: tuple[str, ...] = ()
     answer_contains: tuple[tuple[str, ...], ...] = ()
     history: tuple[dict[str, Any], ...] = ()
+    split: str = "tune"
+    """``tune`` questions may guide development; ``sealed`` ones are only ever scored."""
+    type: str = "other"
+    """The style of the question (typo, chat, paraphrase, position, multi, english, …)."""
 
 
 def fold(text: str) -> str:
@@ -90,6 +97,11 @@ def _parse(raw: Any) -> EvalQuestion:
         raise TypeError("'history' must be a list of {role, content} objects")
     if raw["answerable"] and not evidence:
         raise ValueError("an answerable question needs at least one evidence phrase")
+    split, kind = raw.get("split", "tune"), raw.get("type", "other")
+    if split not in SPLITS:
+        raise ValueError(f"'split' must be one of {', '.join(SPLITS)}")
+    if not isinstance(kind, str) or not kind:
+        raise TypeError("'type' must be a non-empty string")
     return EvalQuestion(
         id=raw["id"],
         question=raw["question"],
@@ -97,6 +109,8 @@ def _parse(raw: Any) -> EvalQuestion:
         evidence=tuple(evidence),
         answer_contains=tuple(tuple(g) for g in groups),
         history=tuple(history),
+        split=split,
+        type=kind,
     )
 
 
@@ -179,14 +193,38 @@ def compute_metrics(
     }
 
 
+def grouped_metrics(
+    questions: Sequence[EvalQuestion], verdicts: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Metrics per split and per question type: {"split": {"sealed": {...}}, "type": {...}}."""
+    groups: dict[str, dict[str, dict[str, float]]] = {}
+    for grouping in GROUPINGS:
+        members: dict[str, tuple[list[EvalQuestion], list[dict[str, Any]]]] = {}
+        for question, verdict in zip(questions, verdicts, strict=True):
+            subset = members.setdefault(getattr(question, grouping), ([], []))
+            subset[0].append(question)
+            subset[1].append(verdict)
+        groups[grouping] = {
+            value: compute_metrics(*subset) for value, subset in sorted(members.items())
+        }
+    return groups
+
+
 @dataclass
 class EvalReport:
     name: str
     metrics: dict[str, float]
     results: list[dict[str, Any]] = field(default_factory=list)
+    groups: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    """The same metrics per split and per question type (see ``grouped_metrics``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "metrics": self.metrics, "results": self.results}
+        return {
+            "name": self.name,
+            "metrics": self.metrics,
+            "groups": self.groups,
+            "results": self.results,
+        }
 
     @property
     def failures(self) -> list[dict[str, Any]]:
@@ -212,6 +250,8 @@ def evaluate(
         results.append(
             {
                 "id": question.id,
+                "split": question.split,
+                "type": question.type,
                 **answer.to_dict(),
                 "expected": {
                     "answerable": question.answerable,
@@ -223,25 +263,43 @@ def evaluate(
         )
         if on_progress:
             on_progress()
-    return EvalReport(name, compute_metrics(questions, verdicts), results)
+    return EvalReport(
+        name, compute_metrics(questions, verdicts), results, grouped_metrics(questions, verdicts)
+    )
 
 
-def load_thresholds(path: Path) -> dict[str, float]:
+Thresholds = dict[str, dict[str, float]]
+"""Scope ("all", or a split such as "sealed") -> metric -> limit."""
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """``[thresholds]`` gates the whole set; ``[thresholds.sealed]`` (any split) one split."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    thresholds = data.get("thresholds", data)
-    unknown = set(thresholds) - set(METRICS)
-    if unknown:
-        raise ValueError(f"{path}: unknown metrics {sorted(unknown)}")
-    return {k: float(v) for k, v in thresholds.items()}
+    table = data.get("thresholds", data)
+    scopes: Thresholds = {"all": {k: v for k, v in table.items() if not isinstance(v, dict)}}
+    scopes |= {k: v for k, v in table.items() if isinstance(v, dict)}
+    for scope, limits in scopes.items():
+        if scope not in ("all", *SPLITS):
+            raise ValueError(f"{path}: unknown split {scope!r}")
+        unknown = set(limits) - set(METRICS)
+        if unknown:
+            raise ValueError(f"{path}: unknown metrics {sorted(unknown)}")
+    return {scope: {k: float(v) for k, v in limits.items()} for scope, limits in scopes.items()}
 
 
-def check_thresholds(metrics: dict[str, float], thresholds: dict[str, float]) -> list[str]:
+def check_thresholds(report: EvalReport, thresholds: Thresholds) -> list[str]:
     """Human-readable failures: each metric that falls on the wrong side of its threshold."""
     failures = []
-    for name, limit in thresholds.items():
-        value = metrics[name]
-        bad = value > limit if name in LOWER_IS_BETTER else value < limit
-        if bad:
-            relation = "above the maximum" if name in LOWER_IS_BETTER else "below the minimum"
-            failures.append(f"{name} = {value:.4g} is {relation} {limit:.4g}")
+    for scope, limits in thresholds.items():
+        metrics = report.metrics if scope == "all" else report.groups["split"].get(scope)
+        if metrics is None:
+            failures.append(f"the question set has no {scope!r} questions to check")
+            continue
+        for name, limit in limits.items():
+            value = metrics[name]
+            bad = value > limit if name in LOWER_IS_BETTER else value < limit
+            if bad:
+                relation = "above the maximum" if name in LOWER_IS_BETTER else "below the minimum"
+                where = "" if scope == "all" else f" ({scope} split)"
+                failures.append(f"{name}{where} = {value:.4g} is {relation} {limit:.4g}")
     return failures

@@ -11,9 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation import METRICS, EvalReport
+from assistant.evaluation import GROUPINGS, METRICS, EvalReport
 
 _PERCENT = frozenset(METRICS) - {"mrr", "latency_median_ms", "latency_p95_ms"}
+GROUP_METRICS = (
+    "hit@3",
+    "citation_precision",
+    "answer_contains_recall",
+    "abstention_accuracy",
+    "false_abstention_rate",
+)
+"""The metrics shown per split and per question type: what a user of the answers notices."""
 
 
 def _value(name: str, value: float | None) -> str:
@@ -39,6 +47,40 @@ def summary_table(reports: Sequence[EvalReport]) -> str:
         f"{int(counts['questions'])} questions: {int(counts['answerable'])} answerable, "
         f"{int(counts['unanswerable'])} not answerable from the article"
     )
+    for grouping in GROUPINGS:
+        if reports[0].groups.get(grouping):
+            lines += [
+                "",
+                f"{reports[0].name}, per {grouping}:",
+                _fixed_width(group_rows(reports[0], grouping)),
+            ]
+    return "\n".join(lines)
+
+
+def group_rows(report: EvalReport, grouping: str) -> list[list[str]]:
+    """A table (header first) of ``GROUP_METRICS`` per value of ``grouping``; "-" where a
+    metric does not apply (no answerable, or no unanswerable, questions of that kind)."""
+    groups = report.groups.get(grouping, {})
+    rows = [[grouping, "questions", *GROUP_METRICS]]
+    for value, metrics in groups.items():
+        cells = [value, str(int(metrics["questions"]))]
+        for name in GROUP_METRICS:
+            count = metrics["unanswerable" if name == "abstention_accuracy" else "answerable"]
+            cells.append(_value(name, metrics[name]) if count else "-")
+        rows.append(cells)
+    return rows
+
+
+def _fixed_width(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) + 2 for i in range(len(rows[0]))]
+    lines = [
+        "".join(
+            c.rjust(w) if i else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
 
@@ -116,8 +158,15 @@ def _markdown(reports: Sequence[EvalReport], chart: str) -> str:
     for name in METRICS:
         cells = " | ".join(_value(name, r.metrics[name]) for r in reports)
         lines.append(f"| {name} | {cells} |")
-    lines += ["", f"![hit@k and latency]({chart})", ""]
     main = reports[0]
+    for grouping in GROUPINGS:
+        rows = group_rows(main, grouping)
+        if len(rows) > 1:
+            lines += ["", f"## Per {grouping} ({main.name})", ""]
+            lines += ["| " + " | ".join(row) + " |" for row in rows[:1]]
+            lines.append("|---" * len(rows[0]) + "|")
+            lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    lines += ["", f"![hit@k and latency]({chart})", ""]
     lines.append(f"## Failed questions ({main.name}): {len(main.failures)}")
     for row in _failure_rows(main):
         lines += [
@@ -130,6 +179,22 @@ def _markdown(reports: Sequence[EvalReport], chart: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _html_table(title: str, rows: list[list[str]]) -> str:
+    if len(rows) < 2:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(c)}</th>" for c in rows[0])
+    body = "".join(
+        f"<tr><th scope='row'>{e(row[0])}</th>"
+        + "".join(f"<td>{e(c)}</td>" for c in row[1:])
+        + "</tr>"
+        for row in rows[1:]
+    )
+    return (
+        f"<h2>{e(title)}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
+    )
+
+
 def _html(reports: Sequence[EvalReport]) -> str:
     e = html.escape
     header = "".join(f"<th>{e(r.name)}</th>" for r in reports)
@@ -140,6 +205,7 @@ def _html(reports: Sequence[EvalReport]) -> str:
         for name in METRICS
     )
     main = reports[0]
+    grouped = "".join(_html_table(f"Per {g} ({main.name})", group_rows(main, g)) for g in GROUPINGS)
     failures = "".join(
         "<tr>"
         + "".join(
@@ -159,6 +225,7 @@ td {{ white-space: pre-wrap; }}
 </style></head><body>
 <h1>Evaluation report</h1>
 <table><thead><tr><th>metric</th>{header}</tr></thead><tbody>{body}</tbody></table>
+{grouped}
 <figure>{_chart_svg(reports)}
 <figcaption>Hit@k, MRR and latency per retrieval mode</figcaption></figure>
 <h2>Failed questions ({e(main.name)}): {len(main.failures)}</h2>
