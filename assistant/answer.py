@@ -9,23 +9,29 @@ swappable part: anything with the ``Answerer`` signature can take its place in t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence, Set
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from langchain_core.documents import Document
 
-from assistant.danish import Analyzer, split_sentences
+from assistant.danish import split_sentences
+from assistant.query import QueryAnalysis, Turn, patterns
 from assistant.resources import messages
-from assistant.retrieval import QueryAnalysis, SearchResult, Turn
+from assistant.retrieval import OPPOSITE_CUES, LexicalIndex, SearchResult
 
 AbstainReason = Literal["not_in_article", "off_topic"]
+Confidence = Literal["high", "low"]
 MAX_SENTENCES = 3
 MAX_PASSAGES = 3
 SECOND_PASSAGE_SCORE = 0.85
 SECOND_PASSAGE_GAIN = 0.5
 """A further passage is quoted only when it scores nearly as well as the best one, and adds
 question words the first passage lacks worth this share of the best sentence's."""
+CUE_BONUS = 0.5
+"""A sentence of the kind the question asks for ("nu …" for "hvordan er det nu?") gains this
+share of the question's heaviest word."""
+_MARKER = re.compile(r"\[(\d+)\]")
 _CONTINUATION = re.compile(r"^[\"“«]?(?:Så|Derfor|Dermed|Det|Dette|Den|Han|Hun|De|Men|Og)\b")
 
 
@@ -69,6 +75,8 @@ class Draft:
     """A generative answer's sentences: text, citations and whether the passages support it."""
     notice: str | None = None
     """Why a generative answer fell back to quotes, for the user."""
+    confidence: Confidence | None = None
+    """high: the passages cover the question; low: on topic, but only in part."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,9 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     sentences: list[dict[str, Any]] = field(default_factory=list)
     notice: str | None = None
+    confidence: Confidence | None = None
+    corrections: list[dict[str, str]] = field(default_factory=list)
+    """Words of the question read as others: typos, abbreviations, English ({"from", "to"})."""
 
     def to_dict(self) -> dict[str, Any]:
         generated = {"sentences": self.sentences} if self.sentences else {}
@@ -99,6 +110,8 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "reason": self.reason,
+            "confidence": self.confidence,
+            "corrections": list(self.corrections),
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": list(self.suggestions),
             "notice": self.notice,
@@ -123,66 +136,112 @@ def citation(n: int, doc: Document, sentences: Sequence[str]) -> Citation:
     )
 
 
+def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Document]:
+    """The passages of the article the question's structure words point into."""
+    return [d for d in docs if analysis.doc_id in (None, d.metadata.get("doc_id"))]
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    """Citation markers of one part's answer as numbered in the whole answer."""
+    return _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def _merge(citations: list[Citation], new: Citation) -> int:
+    """Add a citation to the list, or its sentences to the one citing the same passage;
+    returns its number in the list."""
+    for i, old in enumerate(citations):
+        if old.chunk_id == new.chunk_id:
+            order = split_sentences(old.text)
+            sentences = sorted(
+                set(old.sentences) | set(new.sentences),
+                key=lambda s: order.index(s) if s in order else len(order),
+            )
+            citations[i] = replace(old, sentences=tuple(sentences))
+            return old.n
+    citations.append(replace(new, n=len(citations) + 1))
+    return len(citations)
+
+
 class ExtractiveAnswerer:
     """Quotes the sentences that answer the question; abstains when the article does not."""
 
-    def __init__(
-        self,
-        analyzer: Analyzer,
-        idf: Callable[[str], float],
-        title: str,
-        min_coverage: float,
-        min_specificity: float,
-        min_coverage_unknown: float,
-    ) -> None:
-        self._analyzer = analyzer
-        self._idf = idf
+    def __init__(self, lexical: LexicalIndex, title: str, high_coverage: float) -> None:
+        self._lexical = lexical
+        self._analyzer = lexical.analyzer
         self._title = title
-        self._min_coverage = min_coverage
-        self._min_specificity = min_specificity
-        self._min_coverage_unknown = min_coverage_unknown
+        self._high_coverage = high_coverage
         self._texts = messages()
 
     def __call__(self, question: str, history: Sequence[Turn], result: SearchResult) -> Draft:
+        if result.analysis.injection:
+            return self._abstain("off_topic", result.documents)
+        if result.parts:
+            return self._parts(history, result)
+        return self._single(history, result)
+
+    def _single(self, history: Sequence[Turn], result: SearchResult) -> Draft:
         analysis, docs = result.analysis, result.documents
-        if analysis.injection or not docs:
+        if not docs:
             return self._abstain("off_topic", docs)
         if analysis.all_advice:
-            return self._all_advice(docs)
+            return self._all_advice(analysis, docs)
         if analysis.advice:
             return self._advice(analysis, docs)
         if analysis.meta:
             return self._meta(analysis, docs)
-        if analysis.unknown_names or not self._answerable(analysis, docs[0]):
+        if not self._on_topic(analysis, result):
             return self._abstain("not_in_article", docs)
         draft = self._extract(analysis, docs, history)
-        quantity = analysis.quantity
-        if quantity and not any(
-            quantity.answered_by(sentence, self._analyzer)
-            for c in draft.citations
-            for sentence in c.sentences
-        ):
+        if not self._holds_asked_fact(analysis, draft):
             return self._abstain("not_in_article", docs)
-        return draft
+        if docs[0].metadata["coverage"] >= self._high_coverage or analysis.followup:
+            return replace(draft, confidence="high")
+        lead = self._texts["answer"]["low_confidence"]
+        return replace(draft, answer=f"{lead} {draft.answer}", confidence="low")
 
-    def _answerable(self, analysis: QueryAnalysis, top: Document) -> bool:
-        """Does the best passage cover what the question is about?
+    @staticmethod
+    def _on_topic(analysis: QueryAnalysis, result: SearchResult) -> bool:
+        """Does the article speak of what the question is about at all?
 
-        A question with a topic word the article never uses ("borgmester", "budget") needs
-        strong coverage of the rest; otherwise most of the question's weight must be found
-        in the passage, or a rare shared word and a fair part of the rest (paraphrases
-        change the common words).
+        Not when the question names someone the article never mentions, or when none of its
+        topic words (the most specific ones) is in the article in any form; a thin follow-up
+        takes its topic from the conversation.
         """
         if analysis.followup and len(analysis.content_words) <= 1:
-            return True  # "Hvorfor?": the topic is the conversation's, already answered from
-        if not analysis.content_words:
+            return True  # "Hvorfor?": the topic is the conversation's
+        return bool(analysis.content_words) and not (analysis.unknown_names or result.missing)
+
+    def _holds_asked_fact(self, analysis: QueryAnalysis, draft: Draft) -> bool:
+        """A question for an amount, a name or a time needs a quoted sentence that states one."""
+        sentences = [s for c in draft.citations for s in c.sentences]
+        if analysis.quantity and not any(
+            analysis.quantity.answered_by(s, self._analyzer) for s in sentences
+        ):
             return False
-        coverage, specificity = top.metadata["coverage"], top.metadata["specificity"]
-        if analysis.unknown_words and coverage < self._min_coverage_unknown:
+        if analysis.asks_name and not any(
+            patterns()["answers"]["who"].search(s) for s in sentences
+        ):
             return False
-        return coverage >= self._min_coverage or (
-            specificity >= self._min_specificity and coverage >= self._min_coverage / 2
+        return "when" not in analysis.cues or any(
+            patterns()["answers"]["when"].search(s) for s in sentences
         )
+
+    def _parts(self, history: Sequence[Turn], result: SearchResult) -> Draft:
+        """Several questions in one message: each part answered, and cited, on its own."""
+        drafts = [self._single(history, part) for part in result.parts]
+        if all(d.abstained for d in drafts):
+            return self._abstain("not_in_article", result.documents)
+        citations: list[Citation] = []
+        lines = []
+        for part, draft in zip(result.parts, drafts, strict=True):
+            if draft.abstained:
+                text = self._texts["answer"]["part_not_in_article"].format(part=part.analysis.text)
+                lines.append(text)
+                continue
+            numbers = {c.n: _merge(citations, c) for c in draft.citations}
+            lines.append(_renumber(draft.answer, numbers))
+        confident = all(d.confidence == "high" for d in drafts)
+        return Draft("\n".join(lines), tuple(citations), confidence="high" if confident else "low")
 
     def _abstain(self, reason: AbstainReason, docs: Sequence[Document]) -> Draft:
         texts = self._texts["abstain"]
@@ -207,10 +266,10 @@ class ExtractiveAnswerer:
             "\n".join(lines), abstained=True, reason=reason, suggestions=tuple(suggestions)
         )
 
-    def _all_advice(self, docs: Sequence[Document]) -> Draft:
+    def _all_advice(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
         texts = self._texts["answer"]
         advice = sorted(
-            (d for d in docs if d.metadata.get("advice") is not None),
+            (d for d in _of_article(analysis, docs) if d.metadata.get("advice") is not None),
             key=lambda d: d.metadata["advice"],
         )
         citations = [citation(i, d, [d.metadata["advice_title"]]) for i, d in enumerate(advice, 1)]
@@ -222,7 +281,7 @@ class ExtractiveAnswerer:
         return Draft("\n".join(lines), tuple(citations))
 
     def _advice(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
-        by_number = {d.metadata.get("advice"): d for d in docs}
+        by_number = {d.metadata.get("advice"): d for d in _of_article(analysis, docs)}
         citations = [
             citation(i, by_number[n], split_sentences(by_number[n].page_content))
             for i, n in enumerate(analysis.advice, 1)
@@ -235,7 +294,7 @@ class ExtractiveAnswerer:
         return Draft(answer, tuple(citations))
 
     def _meta(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
-        meta_doc = next(d for d in docs if d.metadata["kind"] == "meta")
+        meta_doc = next(d for d in _of_article(analysis, docs) if d.metadata["kind"] == "meta")
         title, date, about = split_sentences(meta_doc.page_content)[:3]
         quote = {"title": title, "date": date, "about": about}[analysis.meta or "title"]
         text = self._texts["answer"][analysis.meta or "title"].format(
@@ -247,6 +306,7 @@ class ExtractiveAnswerer:
         self, analysis: QueryAnalysis, docs: Sequence[Document], history: Sequence[Turn]
     ) -> Draft:
         weights = self._term_weights(analysis)
+        docs = self._cue_order(analysis, docs, weights)
         top_score = max(float(docs[0].metadata["score"]), 1e-9)
         passages = [
             (rank, split_sentences(doc.page_content))
@@ -257,7 +317,11 @@ class ExtractiveAnswerer:
         if analysis.followup and not first:
             first = passages[0][1]  # all of it was said: say it again, cited
         scored = sorted(
-            ((self._overlap(s, weights), i, s) for i, s in enumerate(passages[0][1]) if s in first),
+            (
+                (self._sentence_score(s, weights, analysis), i, s)
+                for i, s in enumerate(passages[0][1])
+                if s in first
+            ),
             key=lambda c: (-c[0], c[1]),
         )
         best = scored[0][0] if scored else 0.0
@@ -287,6 +351,47 @@ class ExtractiveAnswerer:
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
+
+    def _sentence_score(
+        self, sentence: str, weights: dict[str, float], analysis: QueryAnalysis
+    ) -> float:
+        """The question's words in the sentence, and whether it is of the kind asked for
+        ("Nu er …" for a question about now; a sentence about then counts against it)."""
+        answers = patterns()["answers"]
+        kind = 0
+        for cue in analysis.cues:
+            kind += bool(answers[cue].search(sentence))
+            opposite = OPPOSITE_CUES.get(cue)
+            if opposite and opposite not in analysis.cues:
+                kind -= bool(answers[opposite].search(sentence))
+        bonus = CUE_BONUS * max(weights.values(), default=0.0)
+        return self._overlap(sentence, weights) + bonus * kind
+
+    def _cue_order(
+        self, analysis: QueryAnalysis, docs: Sequence[Document], weights: dict[str, float]
+    ) -> list[Document]:
+        """For a question about now, before, why …: of the passages that score nearly as well
+        as the best, the one with the sentence that answers it best goes first."""
+        docs = list(docs)
+        if not analysis.cues or analysis.followup:
+            return docs
+        top_score = max(float(docs[0].metadata["score"]), 1e-9)
+        close = [
+            d
+            for d in docs[:MAX_PASSAGES]
+            if float(d.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
+        ]
+        best = max(
+            close,
+            key=lambda d: max(
+                (
+                    self._sentence_score(s, weights, analysis)
+                    for s in split_sentences(d.page_content)
+                ),
+                default=0.0,
+            ),
+        )
+        return [best, *(d for d in docs if d is not best)]
 
     @staticmethod
     def _fresh(sentences: Sequence[str], history: Sequence[Turn]) -> list[str]:
@@ -318,10 +423,10 @@ class ExtractiveAnswerer:
                 *self._analyzer.compound_parts(word),
                 *self._analyzer.near_stems(stem),
             ):
-                weights[term] = self._idf(term)
+                weights[term] = self._lexical.idf(term)
         if analysis.context:
             for term in self._analyzer.terms(analysis.context):
-                weights.setdefault(term, 0.3 * self._idf(term))
+                weights.setdefault(term, 0.3 * self._lexical.idf(term))
         return weights
 
     def _overlap(

@@ -117,6 +117,8 @@ class Assistant:
             suggestions=list(draft.suggestions),
             sentences=list(draft.sentences),
             notice=draft.notice,
+            confidence=draft.confidence,
+            corrections=[c.to_dict() for c in result.analysis.corrections],
             retrieved=[
                 Retrieved(
                     chunk_id=str(d.metadata["chunk_id"]),
@@ -248,16 +250,10 @@ def create_assistant(
         mode=mode,
         dense_weight=settings.dense_weight,
         k=settings.top_k,
+        topic_share=settings.topic_share,
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
-    extractive = ExtractiveAnswerer(
-        lexical.analyzer,
-        lexical.idf,
-        title,
-        settings.min_coverage,
-        settings.min_specificity,
-        settings.min_coverage_unknown,
-    )
+    extractive = ExtractiveAnswerer(lexical, title, settings.high_confidence_coverage)
     if answerer is None and settings.llm != "none":
         from assistant.llm import GenerativeAnswerer, make_chat_model
 

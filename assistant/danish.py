@@ -8,7 +8,7 @@ extractive answerer (sentence scoring), which must all agree on what a "word" is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
 
@@ -36,42 +36,23 @@ _OPENING = re.compile(r"\s*[\"“«(\[]*([A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[0-9a-zæøåäöüé]+(?:@[0-9a-zæøå.]+[a-z])?")
 _LINKING = ("", "s", "e")
 
-# Ordinal and cardinal words for 1-7 (the article has seven pieces of advice), Danish and English.
+# Ordinal and cardinal words for the positions of a numbered list, Danish and English.
 ORDINALS: dict[str, int] = {
-    "første": 1,
-    "anden": 2,
-    "andet": 2,
-    "tredje": 3,
-    "fjerde": 4,
-    "femte": 5,
-    "sjette": 6,
-    "syvende": 7,
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-}
+    word: n
+    for words in (
+        "første anden tredje fjerde femte sjette syvende ottende niende tiende",
+        "first second third fourth fifth sixth seventh eighth ninth tenth",
+    )
+    for n, word in enumerate(words.split(), 1)
+} | {"andet": 2}
 CARDINALS: dict[str, int] = {
-    "et": 1,
-    "en": 1,
-    "ét": 1,
-    "to": 2,
-    "tre": 3,
-    "fire": 4,
-    "fem": 5,
-    "seks": 6,
-    "syv": 7,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-}
+    word: n
+    for words in (
+        "en to tre fire fem seks syv otte ni ti",
+        "one two three four five six seven eight nine ten",
+    )
+    for n, word in enumerate(words.split(), 1)
+} | {"et": 1, "ét": 1}
 
 
 @cache
@@ -132,7 +113,8 @@ class Analyzer:
         self,
         vocabulary: Iterable[str] = (),
         extra_stopwords: Iterable[str] = (),
-        translations: Mapping[str, Sequence[str]] | None = None,
+        surface_words: Iterable[str] = (),
+        part_stems: Iterable[str] = (),
     ):
         self._stemmer = Stemmer.Stemmer("danish")
         self._parts: dict[str, tuple[str, ...]] = {}
@@ -141,8 +123,10 @@ class Analyzer:
         self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
         self._vocabulary = frozenset(vocabulary)
-        self._translations = dict(translations or {})
-        self._stem_translations = {self.stem(k): v for k, v in self._translations.items()}
+        self.surface_words = frozenset(surface_words)
+        """The corpus's words as written (lower-case), for spelling and abbreviations."""
+        self._part_stems = self._vocabulary | frozenset(part_stems)
+        """What a compound may split into: the corpus's stems and common Danish words'."""
 
     def words(self, text: str, strict: bool = True) -> list[str]:
         """Lower-case words without stop words, in order; ``strict`` drops question words too."""
@@ -150,25 +134,11 @@ class Analyzer:
         words: list[str] = []
         for word in _WORD.findall(text.lower()):
             if len(word) > 1 or word.isdigit():  # "KL's" -> "kl", not "s"; "e-mail" -> "mail"
-                words.extend(self._translate(word))
+                words.append(word)
         return [w for w in words if w not in stopwords]
 
-    def _translate(self, word: str) -> Sequence[str]:
-        """The article's word(s) for a word it never uses ("stole" -> "tillid"), else the word."""
-        if word in self._translations:
-            return self._translations[word]
-        stem = self.stem(word)
-        if not self._vocabulary or self.has_stem(stem):
-            return (word,)
-        if stem in self._stem_translations:
-            return self._stem_translations[stem]
-        # An inflected form of a listed word: "startede" -> "start" -> "begynd".
-        longest = max(
-            (k for k in self._stem_translations if len(k) >= 4 and stem.startswith(k)),
-            key=len,
-            default=None,
-        )
-        return self._stem_translations[longest] if longest else (word,)
+    def is_stopword(self, word: str) -> bool:
+        return word in self._stopwords
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -212,24 +182,27 @@ class Analyzer:
         # "sid" in "hjemmeside") are endings or accidents, not words.
         for cut in range(len(word) - 4, 3, -1):
             head, rest = word[:cut], word[cut:]
-            if len(self.stem(head)) < 3 or self.stem(head) not in self._vocabulary:
+            if len(self.stem(head)) < 3 or self.stem(head) not in self._part_stems:
                 continue
             for link in _LINKING:
                 if not rest.startswith(link) or len(rest) - len(link) < 4:
                     continue
                 tail = rest[len(link) :]
                 tail_stem = self.stem(tail)
-                if len(tail_stem) >= 4 and tail_stem in self._vocabulary:
+                if len(tail_stem) >= 4 and tail_stem in self._part_stems:
                     return (self.stem(head), tail_stem)
                 deeper = self._split(tail) if len(tail) >= 7 else ()
                 if deeper:
                     return (self.stem(head), *deeper)
         return ()
 
-    def with_vocabulary(self, texts: Sequence[str]) -> Analyzer:
-        """A copy that knows the stems of ``texts`` and can split compounds into them."""
-        vocabulary = {self.stem(w) for text in texts for w in self.words(text, strict=False)}
-        return Analyzer(vocabulary, self._stopwords - self._base_stopwords, self._translations)
+    def with_vocabulary(self, texts: Sequence[str], part_words: Iterable[str] = ()) -> Analyzer:
+        """A copy that knows the stems of ``texts`` and splits compounds into them, or into
+        ``part_words`` (common Danish words: "økonomiudvalget" -> "økonomi" + "udvalg")."""
+        surface = {w for text in texts for w in self.words(text, strict=False)}
+        vocabulary = {self.stem(w) for w in surface}
+        parts = {self.stem(w) for w in part_words if len(w) >= _MIN_PART and w.isalpha()}
+        return Analyzer(vocabulary, self._stopwords - self._base_stopwords, surface, parts)
 
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary
@@ -242,6 +215,21 @@ class Analyzer:
             or bool(self.compound_parts(word))
             or bool(self.near_stems(stem))
         )
+
+    def abbreviated(self, word: str) -> str | None:
+        """The corpus word a chat abbreviation shortens ("digi" -> "digital"), if any.
+
+        Only a short word that is no corpus word itself, and that begins a corpus word at
+        least three letters longer: the shortest such word, which the longer ones extend.
+        """
+        if not 3 <= len(word) <= _MAX_ABBREVIATION or word in self.surface_words:
+            return None
+        longer = [w for w in self.surface_words if w.startswith(word) and len(w) >= len(word) + 3]
+        return min(longer, key=lambda w: (len(w), w)) if longer else None
+
+
+_MAX_ABBREVIATION = 5
+_MIN_PART = 4
 
 
 def _near(stem: str, known: Iterable[str]) -> tuple[str, ...]:

@@ -3,19 +3,18 @@
 Measured on Danish questions, the English MiniLM model alone ranks the right passage first
 for about one question in three, while BM25 over Snowball stems does far better; plain RRF
 of the two is worse than BM25 alone. So the lexical score leads, the dense similarity is a
-weighted helper (``dense_weight``, tuned on the development set), explicit references to the
-structure ("det tredje råd", "alle syv råd", "hvornår blev artiklen skrevet") decide outright,
-and follow-up questions borrow the topic of the conversation.
+weighted helper (``dense_weight``), explicit references to the structure ("det tredje råd",
+"rådet efter det om sikkerhed", "hvornår blev artiklen skrevet") decide outright, follow-up
+questions borrow the topic of the conversation, and a message with several questions is
+searched once per question.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache, cached_property
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Literal
 
 import bm25s
 import numpy as np
@@ -26,200 +25,43 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
-from assistant.danish import CARDINALS, ORDINALS, Analyzer
-from assistant.resources import load_glossary, load_lines, read_text
+from assistant.danish import Analyzer
+from assistant.lexicon import Lexicon, common_danish_words
+from assistant.query import ArticleShape, QueryAnalysis, QueryReader, Turn, patterns
+from assistant.resources import load_glossary
 
 Mode = Literal["hybrid", "bm25", "dense"]
-MetaField = Literal["date", "title", "about"]
 DenseSearch = Callable[[str], dict[str, float]]
 """Query text -> cosine similarity per chunk id (the vector index behind it)."""
 
 _STRUCTURE_BOOST = 10.0
 COVERAGE_WEIGHT = 0.1
-_NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
+CUE_WEIGHT = 0.5
+"""A passage with a sentence of the kind the question asks for ("nu", "fordi") moves up."""
+OPPOSITE_CUES = {"now": "before", "before": "now"}
 _META_PENALTY = 0.5
-_IDF_POWER = 2.0
-"""Sharpens coverage towards rare words: words on every page say little about answerability."""
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 _ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
 
 
 @dataclass(frozen=True)
-class Turn:
-    role: Literal["user", "assistant"]
-    content: str
-
-
-@cache
-def _patterns() -> dict[str, Any]:
-    raw = tomllib.loads(read_text("intents_da.toml"))
-    flags = re.IGNORECASE
-    return {
-        "advice": {name: re.compile(p, flags) for name, p in raw["advice"].items()},
-        "meta": {name: re.compile(p, flags) for name, p in raw["meta"].items() if name != "who_is"},
-        "who_is": raw["meta"]["who_is"],
-        "followup": re.compile(raw["followup"]["cue"], flags),
-        "anaphora": re.compile(raw["followup"]["anaphora"], flags),
-        "injection": [re.compile(p, flags) for p in raw["injection"]["patterns"]],
-        "answer_type": {n: re.compile(p, flags) for n, p in raw["answer_type"].items()},
-    }
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """The question asks for an amount: which kind, and the counted word for "hvor mange X"."""
-
-    kind: Literal["count", "money", "age", "measure"]
-    unit: str | None = None
-
-    def answered_by(self, sentence: str, analyzer: Analyzer) -> bool:
-        """Does the sentence state such an amount (a number, with the right unit after it)?"""
-        types = _patterns()["answer_type"]
-        words = sentence.split()
-        for i, word in enumerate(words):
-            if not types["number"].fullmatch(word.strip(",.;:()")):
-                continue
-            after = " ".join(words[i + 1 : i + 4])
-            if self.kind == "measure":
-                return True
-            if self.kind in ("money", "age") and types[f"{self.kind}_units"].search(after):
-                return True
-            if self.kind == "count" and self.unit:
-                stems = {analyzer.stem(w) for w in analyzer.words(after, strict=False)}
-                if analyzer.stem(self.unit) in stems:
-                    return True
-        return False
-
-
-def _quantity(question: str, analyzer: Analyzer) -> Quantity | None:
-    types = _patterns()["answer_type"]
-    for kind in ("money", "age", "count", "measure"):
-        match = types[kind].search(question)
-        if match:
-            following = analyzer.words(question[match.end() :])
-            unit = following[0] if following and kind == "count" else None
-            return Quantity(kind, unit)  # type: ignore[arg-type]
-    return None
-
-
-@dataclass(frozen=True)
-class QueryAnalysis:
-    """What a question asks for, read from its words alone (no model involved)."""
-
-    advice: tuple[int, ...] = ()
-    all_advice: bool = False
-    meta: MetaField | None = None
-    injection: bool = False
-    followup: bool = False
-    content_words: tuple[str, ...] = ()
-    context: str = ""
-    """Earlier turns that a follow-up leans on (empty for a self-contained question)."""
-    quantity: Quantity | None = None
-    """The question asks how many or how much: the answer must hold such a number."""
-    unknown_names: tuple[str, ...] = ()
-    """Capitalised names in the question that the article never mentions."""
-    unknown_words: tuple[str, ...] = ()
-    """Topic words of the question that the article never uses, in any form."""
-
-
-@dataclass(frozen=True)
-class ArticleShape:
-    """What the analysis needs to know of the corpus: how many pieces of advice, who it is about."""
-
-    advice_count: int
-    people: tuple[str, ...] = ()
-
-
-def analyse(
-    question: str, history: Sequence[Turn], analyzer: Analyzer, shape: ArticleShape
-) -> QueryAnalysis:
-    patterns = _patterns()
-    advice_patterns = patterns["advice"]
-    advice: list[int] = []
-    for name in ("ordinal_before", "number_after"):
-        advice.extend(
-            _number(m["n"] or m.groupdict().get("d") or "", shape)
-            for m in advice_patterns[name].finditer(question)
-        )
-    if advice_patterns["last"].search(question):
-        advice.append(shape.advice_count)
-    if history and not advice:
-        # "Og det femte?" continues a conversation about the advice.
-        alone = advice_patterns["ordinal_alone"].search(question)
-        talked_about_advice = any(re.search(r"(?i)råd|advice", t.content) for t in history)
-        if alone and talked_about_advice:
-            advice.append(_number(alone["n"], shape))
-    advice = [n for n in dict.fromkeys(advice) if 1 <= n <= shape.advice_count]
-    all_advice = not advice and bool(advice_patterns["all"].search(question))
-    meta = next((name for name, p in patterns["meta"].items() if p.search(question)), None)
-    if meta is None and any(
-        re.search(patterns["who_is"].format(name=re.escape(person)), question, re.IGNORECASE)
-        for person in shape.people
-    ):
-        meta = "about"
-    injection = any(p.search(question) for p in patterns["injection"])
-    words = analyzer.words(question)
-    if not words:
-        # "Hvem er Peter Karm?": the names are the topic when nothing else is.
-        words = [w for w in analyzer.words(question, strict=False) if analyzer.known(w)]
-    thin = len(words) <= 1 or (len(words) <= 3 and bool(patterns["anaphora"].search(question)))
-    followup = bool(history) and (bool(patterns["followup"].search(question)) or thin)
-    context = ""
-    if followup and not (advice or all_advice or meta):
-        user_turns = [t.content for t in history if t.role == "user"]
-        last_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
-        context = " ".join([user_turns[-1] if user_turns else "", last_answer]).strip()
-    names = [
-        m.group(0)
-        for m in _NAME.finditer(question)
-        if m.start() and _unknown(analyzer.words(m.group(0), strict=False), analyzer)
-    ]
-    return QueryAnalysis(
-        quantity=_quantity(question, analyzer),
-        unknown_words=tuple(w for w in words if not analyzer.known(w)),
-        unknown_names=tuple(names),
-        advice=tuple(advice),
-        all_advice=all_advice,
-        meta=meta,  # type: ignore[arg-type]
-        injection=injection,
-        followup=bool(context),
-        content_words=tuple(words),
-        context=context,
-    )
-
-
-def _unknown(words: Sequence[str], analyzer: Analyzer) -> bool:
-    return bool(words) and not any(analyzer.known(w) for w in words)
-
-
-def _number(token: str, shape: ArticleShape) -> int:
-    token = token.lower()
-    if token.isdigit():
-        return int(token)
-    if token in ("sidste", "last"):
-        return shape.advice_count
-    return ORDINALS.get(token) or CARDINALS.get(token, 0)
-
-
-@dataclass(frozen=True)
 class Match:
-    """How well a passage matches the question's words (the abstention signals)."""
+    """How well a passage matches the question's words."""
 
     coverage: float
-    """IDF-weighted share of the question's words found in the passage."""
-    specificity: float
-    """The rarest matched word's IDF relative to a word found in one passage only (0-1)."""
+    """Share of the question's weight (``LexicalIndex.weight``) found in the passage."""
 
 
 class LexicalIndex:
-    """BM25 (bm25s) over Snowball-stemmed Danish terms with compound parts."""
+    """BM25 (bm25s) over Snowball-stemmed Danish terms with compound parts, and how specific
+    each word of a question is (``wordfreq`` for Danish at large, IDF for this corpus)."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        base = Analyzer(
-            extra_stopwords=[*load_lines("question_words_da.txt"), *_ENGLISH_STOPWORDS],
-            translations=load_glossary("glossary_en_da.txt") | load_glossary("synonyms_da.txt"),
+        base = Analyzer(extra_stopwords=_ENGLISH_STOPWORDS)
+        self.analyzer = base.with_vocabulary(
+            [c.search_text for c in chunks], part_words=common_danish_words()
         )
-        self.analyzer = base.with_vocabulary([c.search_text for c in chunks])
+        self.lexicon = Lexicon(self.analyzer.surface_words)
         corpus_terms = [self.analyzer.terms(c.search_text) for c in chunks]
         self._doc_terms = [frozenset(terms) for terms in corpus_terms]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.5)
@@ -243,28 +85,68 @@ class LexicalIndex:
             return np.zeros(len(self._doc_terms))
         return np.asarray(self._bm25.get_scores(terms), dtype=float)
 
-    def match(self, words: Sequence[str], doc: int) -> Match:
-        """How much of the question the passage covers, weighting each word by its IDF.
+    def forms(self, word: str) -> list[str]:
+        """The corpus terms a question word stands for: its stem, compound parts, near stems."""
+        stem = self.analyzer.stem(word)
+        forms = [stem] if stem in self._idf else []
+        forms += self.analyzer.compound_parts(word) or self.analyzer.near_stems(stem)
+        return [f for f in forms if f in self._idf]
 
-        A word counts when its stem, the parts of a compound, or a stem with the same
-        beginning is in the passage. A word the article never uses weighs like the rarest
-        word: the question may be about it, and the article does not have it.
+    def in_article(self, word: str) -> bool:
+        """Does the article use the word: itself, a near form, or all its compound parts in
+        one passage ("hjemmearbejde" is not in an article that has "hjemme" and "arbejde"
+        on different pages)?"""
+        stem = self.analyzer.stem(word)
+        if stem in self._idf or self.analyzer.near_stems(stem):
+            return True
+        parts = self.analyzer.compound_parts(word)
+        return bool(parts) and any(set(parts) <= terms for terms in self._doc_terms)
+
+    def weight(self, word: str) -> float:
+        """How much the word says about what the question is about (0-1).
+
+        Rare in Danish at large and rare in the corpus: "governance" says much, "siger" and
+        "digitalisering" (on every page here) little. A word the article lacks weighs by its
+        Danish rarity alone: the question may be about it, and the article does not have it.
         """
-        total = found = rarest = 0.0
+        specificity = self.lexicon.specificity(word)
+        stem = self.analyzer.stem(word)
+        forms = [stem] if stem in self._idf else self.forms(word)
+        if not forms or not self.in_article(word):
+            return specificity
+        return specificity * max(self._idf[f] for f in forms) / self._rare_idf
+
+    def match(self, words: Sequence[str], doc: int) -> Match:
+        """How much of the question the passage covers, each word weighted by ``weight``."""
+        total = found = 0.0
         present = self._doc_terms[doc]
         for word in dict.fromkeys(words):
-            stem = self.analyzer.stem(word)
-            forms = [stem] if stem in self._idf else []
-            forms += self.analyzer.compound_parts(word) or self.analyzer.near_stems(stem)
-            known = [f for f in forms if f in self._idf]
-            weight = max((self._idf[f] for f in known), default=self._rare_idf) ** _IDF_POWER
+            weight = self.weight(word)
             total += weight
-            if any(f in present for f in known):
+            if any(f in present for f in self.forms(word)):
                 found += weight
-                rarest = max(rarest, weight)
-        if not total:
-            return Match(0.0, 0.0)
-        return Match(found / total, min(rarest / self._rare_idf**_IDF_POWER, 1.0))
+        return Match(found / total if total else 0.0)
+
+    def missing_topic(
+        self, words: Sequence[str], focus: Sequence[str], topic_share: float
+    ) -> tuple[str, ...]:
+        """What the question is about, when the article does not have it (else ``()``).
+
+        That is the word the question asks about ("Hvilken uddannelse …", "… om
+        hjemmearbejde?") when the article lacks it, or the question's topic words (those that
+        weigh at least ``topic_share`` of the heaviest) when the article has none of them:
+        "Hvad mener Peter Karm om hjemmearbejde?" is about "hjemmearbejde", while the person
+        is on every page and says little about what is asked.
+        """
+        missing_focus = [w for w in focus if not self.in_article(w)]
+        if missing_focus:
+            return tuple(missing_focus)
+        weights = {w: self.weight(w) for w in dict.fromkeys(words)}
+        heaviest = max(weights.values(), default=0.0)
+        if heaviest <= 0:
+            return ()
+        topic = [w for w, weight in weights.items() if weight >= topic_share * heaviest]
+        return () if any(self.in_article(w) for w in topic) else tuple(topic)
 
 
 def _normalise(values: np.ndarray) -> np.ndarray:
@@ -276,6 +158,10 @@ def _normalise(values: np.ndarray) -> np.ndarray:
 class SearchResult:
     analysis: QueryAnalysis
     documents: list[Document] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+    """The question's topic words when the article has none of them: it does not say."""
+    parts: list[SearchResult] = field(default_factory=list)
+    """One result per question when a message holds several."""
 
 
 class HybridRetriever(BaseRetriever):
@@ -289,6 +175,7 @@ class HybridRetriever(BaseRetriever):
     mode: Mode = "hybrid"
     dense_weight: float = 0.3
     k: int = 5
+    topic_share: float = 0.5
 
     def _get_relevant_documents(
         self,
@@ -300,19 +187,60 @@ class HybridRetriever(BaseRetriever):
         return self.search(query, history).documents
 
     @cached_property
-    def shape(self) -> ArticleShape:
-        people = tuple(c.sentences[-1].split(",")[0] for c in self.chunks if c.kind == "meta")
-        return ArticleShape(sum(1 for c in self.chunks if c.advice is not None), people)
+    def reader(self) -> QueryReader:
+        shapes: dict[str, ArticleShape] = {}
+        for chunk in self.chunks:
+            shape = shapes.setdefault(chunk.doc_id, ArticleShape(chunk.doc_id, 0))
+            if chunk.advice is not None:
+                shapes[chunk.doc_id] = replace(shape, advice_count=shape.advice_count + 1)
+            elif chunk.kind == "meta":
+                person = chunk.sentences[-1].split(",")[0]
+                shapes[chunk.doc_id] = replace(shape, people=(*shape.people, person))
+        return QueryReader(
+            self.lexical.analyzer,
+            self.lexical.lexicon,
+            load_glossary("glossary_en_da.txt"),
+            shapes,
+            self._article_of,
+        )
+
+    def _article_of(self, text: str, history: Sequence[Turn]) -> str:
+        """The article a question is about: the best lexical match, else the conversation's."""
+        if len({c.doc_id for c in self.chunks}) == 1:
+            return self.chunks[0].doc_id
+        for candidate in (text, *(t.content for t in reversed(history))):
+            scores = self.lexical.scores(candidate)
+            if scores.max() > 0:
+                return self.chunks[int(scores.argmax())].doc_id
+        return ""
 
     def search(self, question: str, history: Sequence[Turn] = ()) -> SearchResult:
-        analysis = analyse(question, history, self.lexical.analyzer, self.shape)
-        lexical = _normalise(self.lexical.scores(question))
+        analysis = self.reader.read(question, history)
+        if not analysis.parts:
+            return self._search(analysis)
+        first = analysis.parts[0]
+        parts = [self._search(self.reader.read(first, history))]
+        for text in analysis.parts[1:]:
+            part = self.reader.read(text, history)
+            if not (part.structural or part.context):
+                part = replace(part, context=first)  # "… og hvor arbejdede han før?"
+            parts.append(self._search(part))
+        documents = {d.id: d for result in parts for d in result.documents[:2]}
+        for result in parts:
+            documents |= {d.id: d for d in result.documents if d.id not in documents}
+        return SearchResult(analysis, list(documents.values())[: self.k * 2], parts=parts)
+
+    def _search(self, analysis: QueryAnalysis) -> SearchResult:
+        analysis = self._resolve_neighbour(analysis)
+        text = analysis.text
+        lexical = _normalise(self.lexical.scores(text))
         if analysis.context:
             # The question is thin; the topic comes from the conversation.
             weight = 0.5 if len(analysis.content_words) > 1 else 1.0
-            lexical = lexical + weight * _normalise(self.lexical.scores(analysis.context))
-            lexical = _normalise(lexical)
-        dense = self._dense(f"{analysis.context} {question}".strip())
+            lexical = _normalise(
+                lexical + weight * _normalise(self.lexical.scores(analysis.context))
+            )
+        dense = self._dense(f"{analysis.context} {text}".strip())
         if self.mode == "bm25":
             fused = lexical
         elif self.mode == "dense":
@@ -323,17 +251,51 @@ class HybridRetriever(BaseRetriever):
         words = analysis.content_words
         if analysis.context and len(words) <= 1:
             words = tuple(self.lexical.analyzer.words(analysis.context))
-        matches = {i: self.lexical.match(words, i) for i in range(len(self.chunks))}
-        # A passage that covers more of what the question is about (rare words weigh most)
-        # moves up: BM25 alone lets frequent common words outweigh the topic.
+        matches = [self.lexical.match(words, i) for i in range(len(self.chunks))]
         if self.mode != "dense":
-            fused = fused + COVERAGE_WEIGHT * np.array([matches[i].coverage for i in matches])
+            # A passage that covers more of what the question is about (rare words weigh most)
+            # moves up: BM25 alone lets frequent common words outweigh the topic.
+            fused = fused + COVERAGE_WEIGHT * np.array([m.coverage for m in matches])
+            fused = fused + CUE_WEIGHT * self._cues(analysis)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
-        k = max(self.k, len(analysis.advice), self.shape.advice_count if analysis.all_advice else 0)
+        k = max(self.k, len(analysis.advice), self._advice_count(analysis) * analysis.all_advice)
         documents = [
             self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
         ]
-        return SearchResult(analysis, documents)
+        return SearchResult(analysis, documents, self._missing(analysis))
+
+    def _missing(self, analysis: QueryAnalysis) -> tuple[str, ...]:
+        """What the question asks about that the article lacks (see ``missing_topic``).
+
+        An English question keeps English words the glossary does not know; those say
+        nothing about the article, so only a question with no article word at all is off.
+        """
+        words = analysis.content_words
+        if analysis.structural:
+            return ()
+        if analysis.english:
+            return () if any(self.lexical.in_article(w) for w in words) else words
+        return self.lexical.missing_topic(words, analysis.focus, self.topic_share)
+
+    def _advice_count(self, analysis: QueryAnalysis) -> int:
+        return sum(1 for c in self.chunks if c.advice is not None and c.doc_id == analysis.doc_id)
+
+    def _resolve_neighbour(self, analysis: QueryAnalysis) -> QueryAnalysis:
+        """ "Rådet efter det om sikkerhed": find the advice on the topic, then step from it."""
+        neighbour = analysis.neighbour
+        if neighbour is None:
+            return analysis
+        scores = self.lexical.scores(neighbour.topic)
+        advice = [
+            (scores[i], c.advice)
+            for i, c in enumerate(self.chunks)
+            if c.advice is not None and c.doc_id == analysis.doc_id
+        ]
+        best_score, best = max(advice, default=(0.0, None))
+        target = (best or 0) + neighbour.step
+        if best_score <= 0 or not 1 <= target <= self._advice_count(analysis):
+            return analysis
+        return replace(analysis, advice=(target,), neighbour=None)
 
     def _dense(self, text: str) -> np.ndarray:
         scores = np.zeros(len(self.chunks))
@@ -347,6 +309,24 @@ class HybridRetriever(BaseRetriever):
         low, high = float(scores.min()), float(scores.max())
         return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
 
+    def _cues(self, analysis: QueryAnalysis) -> np.ndarray:
+        """How much of each passage is of the kind the question asks for (-1 to 1).
+
+        The share of its sentences that answer the cue ("nu …" for a question about now),
+        less the share that answer the opposite one ("var", "hidtidige" for "before").
+        """
+        answers = patterns()["answers"]
+        scores = np.zeros(len(self.chunks))
+        for cue in analysis.cues:
+            opposite = OPPOSITE_CUES.get(cue)
+            for i, chunk in enumerate(self.chunks):
+                sentences = chunk.sentences or (chunk.text,)
+                share = sum(bool(answers[cue].search(s)) for s in sentences)
+                if opposite and opposite not in analysis.cues:
+                    share -= sum(bool(answers[opposite].search(s)) for s in sentences)
+                scores[i] += share / len(sentences)
+        return scores
+
     def _meta_penalty(self, analysis: QueryAnalysis) -> np.ndarray:
         """The metadata chunk repeats the title; it should win only questions about the article."""
         factor = np.ones(len(self.chunks))
@@ -358,11 +338,14 @@ class HybridRetriever(BaseRetriever):
 
     def _structure(self, analysis: QueryAnalysis) -> np.ndarray:
         boost = np.zeros(len(self.chunks))
+        count = self._advice_count(analysis)
         for i, chunk in enumerate(self.chunks):
+            if chunk.doc_id != analysis.doc_id:
+                continue
             if chunk.advice is not None and chunk.advice in analysis.advice:
                 boost[i] = _STRUCTURE_BOOST - analysis.advice.index(chunk.advice)
             elif chunk.advice is not None and analysis.all_advice:
-                boost[i] = _STRUCTURE_BOOST + self.shape.advice_count - chunk.advice
+                boost[i] = _STRUCTURE_BOOST + count - chunk.advice
             elif chunk.kind == "meta" and analysis.meta:
                 boost[i] = _STRUCTURE_BOOST
             elif chunk.kind == "lead" and analysis.meta == "about":
@@ -378,6 +361,5 @@ class HybridRetriever(BaseRetriever):
             "bm25": round(float(lexical), 4),
             "dense": round(float(dense), 4),
             "coverage": round(match.coverage, 4),
-            "specificity": round(match.specificity, 4),
         }
         return Document(id=chunk.chunk_id, page_content=chunk.text, metadata=metadata)

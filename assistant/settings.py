@@ -46,17 +46,19 @@ class Settings(BaseSettings):
         0.4, ge=0, le=1, description="Share of the dense score in the hybrid fusion."
     )
     top_k: int = Field(5, ge=5, le=50, description="Passages retrieved per question.")
-    min_coverage: float = Field(
-        0.45, ge=0, le=1, description="Abstain below this share of the question's words found."
-    )
-    min_specificity: float = Field(
-        0.7, ge=0, le=1, description="A rare shared word lets half the coverage suffice."
-    )
-    min_coverage_unknown: float = Field(
-        0.55,
+    topic_share: float = Field(
+        0.5,
         ge=0,
         le=1,
-        description="Coverage needed when the question has a word the article never uses.",
+        description="A question's topic is its words weighing at least this share of its"
+        " most specific one; when the article has none of them, it does not say.",
+    )
+    high_confidence_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Answers whose best passage covers less of the question's weight are"
+        " marked low confidence.",
     )
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Earlier turns used for follow-ups.")

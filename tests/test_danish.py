@@ -59,6 +59,16 @@ def test_unknown_endings_meet_known_stems() -> None:
     assert analyzer.near_stems("kommunaldirektør") == ()
 
 
-def test_stop_words_and_translations() -> None:
-    analyzer = Analyzer(extra_stopwords=["hvad"], translations={"advice": ("råd",)})
-    assert analyzer.words("Hvad er det sjette advice?") == ["sjette", "råd"]
+def test_stop_words_and_abbreviations() -> None:
+    analyzer = Analyzer(extra_stopwords=["what"]).with_vocabulary(["digitalisering og digitale"])
+    assert analyzer.words("What er det sjette råd?") == ["sjette", "råd"]
+    assert analyzer.abbreviated("digi") == "digitale"
+    assert analyzer.abbreviated("di") is None, "two letters abbreviate nothing"
+
+
+def test_compounds_split_into_common_danish_words_too() -> None:
+    analyzer = Analyzer().with_vocabulary(["økonomiudvalget"], part_words=["udvalg", "økonomi"])
+    assert analyzer.compound_parts("økonomiudvalget") == (
+        analyzer.stem("økonomi"),
+        analyzer.stem("udvalget"),
+    )

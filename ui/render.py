@@ -46,8 +46,12 @@ def answer_html(answer: Answer, turn: int, texts: dict[str, Any]) -> str:
             for line in answer.answer.splitlines()
         )
     sources = "".join(_source(c, turn) for c in answer.citations)
+    kind, title = "svar", ""
+    if answer.confidence == "low":
+        # On topic, but the article covers the question only in part: show it plainly.
+        kind, title = "svar delvist", f'<p class="delvist-titel">{escape(texts["partial_title"])}</p>'
     return (
-        f'<div class="svar">{paragraphs}<div class="kilder">'
+        f'<div class="{kind}">{title}{paragraphs}<div class="kilder">'
         f'<p class="kilder-titel">{escape(texts["sources"])}</p>{sources}</div></div>'
     )
 

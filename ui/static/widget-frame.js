@@ -72,6 +72,10 @@
       }
       return;
     }
+    if (answer.confidence === "low") {
+      box.classList.add("delvist");
+      box.append(el("p", "delvist-titel", "Artiklen svarer kun delvist"));
+    }
     if (answer.sentences) {
       // A generated answer: each sentence with its markers, unsupported ones flagged.
       const paragraph = el("p");

@@ -1,0 +1,113 @@
+"""General Danish word knowledge from maintained resources, not from lists written per question.
+
+- How everyday a word is comes from ``wordfreq``'s Danish frequencies (of the word or of its
+  ``simplemma`` lemma, so "fortæl" counts as common as "fortælle"): words every question uses
+  ("mener", "siger") say little about its topic, rare ones ("hjemmearbejde") say a lot.
+- Typos: a word that is neither Danish nor in the corpus is matched to the nearest corpus word
+  or common Danish word by edit distance (``rapidfuzz``'s optimal string alignment, which
+  counts a swap of two letters as one edit).
+- English: a question whose words are far more frequent in English than in Danish is English.
+
+Every cache here is fed by user input, so each is bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_CACHE = 4096
+COMMON_ZIPF = 5.5
+"""Words at least this frequent in Danish (per billion words, log10) are everyday words."""
+RARE_ZIPF = 3.0
+"""Words at most this frequent are as specific as words get."""
+_DICTIONARY_SIZE = 30_000
+_MIN_TYPO_LENGTH = 4
+_ENGLISH_MARGIN = 1.0
+
+
+def common_danish_words() -> list[str]:
+    """The most frequent Danish words (``wordfreq``), for spelling and compound parts."""
+    from wordfreq import top_n_list
+
+    return top_n_list("da", _DICTIONARY_SIZE)
+
+
+def _max_edits(word: str) -> int:
+    """One edit in a short word, two in a long one: more would turn words into other words."""
+    return 1 if len(word) < 8 else 2
+
+
+class Lexicon:
+    """Danish frequencies, lemmas and spelling correction against a corpus vocabulary."""
+
+    def __init__(self, corpus_words: Iterable[str]) -> None:
+        self._corpus = frozenset(corpus_words)
+        dictionary = set(common_danish_words()) | self._corpus
+        self._by_length: dict[int, list[str]] = {}
+        for word in dictionary:
+            if word.isalpha():
+                self._by_length.setdefault(len(word), []).append(word)
+        self.zipf = lru_cache(maxsize=_CACHE)(self._zipf)
+        self.lemma = lru_cache(maxsize=_CACHE)(self._lemma)
+        self.correction = lru_cache(maxsize=_CACHE)(self._correction)
+
+    @staticmethod
+    def _lemma(word: str) -> str:
+        import simplemma
+
+        return str(simplemma.lemmatize(word, lang="da")).lower()
+
+    def _zipf(self, word: str) -> float:
+        """Danish frequency of the word or of its lemma, whichever is higher (0: unknown)."""
+        from wordfreq import zipf_frequency
+
+        return max(zipf_frequency(word, "da"), zipf_frequency(self.lemma(word), "da"))
+
+    def specificity(self, word: str) -> float:
+        """0 for everyday Danish words, 1 for rare ones and words Danish does not know."""
+        if word.isdigit():
+            return 1.0
+        zipf = self.zipf(word)
+        if zipf == 0:
+            return 1.0
+        return min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
+
+    def is_known(self, word: str) -> bool:
+        """A Danish word, or a word of the corpus."""
+        return word in self._corpus or self.zipf(word) > 0
+
+    def _correction(self, word: str) -> str | None:
+        """The nearest corpus or common Danish word to a word neither knows, if one is near."""
+        if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known(word):
+            return None
+        limit = _max_edits(word)
+        candidates = [
+            candidate
+            for length in range(len(word) - limit, len(word) + limit + 1)
+            for candidate in self._by_length.get(length, ())
+            if candidate[0] == word[0]  # typos rarely hit the first letter
+        ]
+        matches = process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        if not matches:
+            return None
+        best = min(distance for _, distance, _ in matches)
+        nearest = [candidate for candidate, distance, _ in matches if distance == best]
+        # Among equally near words, prefer the article's own, then the more frequent one.
+        return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
+
+    def is_english(self, words: Sequence[str]) -> bool:
+        """Are most of the words clearly more frequent in English than in Danish?"""
+        from wordfreq import zipf_frequency
+
+        if not words:
+            return False
+        english = sum(
+            zipf_frequency(w, "en") > zipf_frequency(w, "da") + _ENGLISH_MARGIN for w in words
+        )
+        return english * 2 > len(words)

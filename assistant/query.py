@@ -1,0 +1,362 @@
+"""What a question asks, read from its words alone (no model involved).
+
+The question is first repaired the way a reader would: typos matched to the article's words,
+chat abbreviations ("digi", "org") to the words they shorten, English words to the article's
+Danish. Then it is read for structure ("det næstsidste råd", "råd 2-4", "rådet efter det om
+sikkerhed", "og det næste?"), for the kind of fact it asks for (an amount, a name, a date), for
+what it is about (now, before, why, who, where), for attempts to steer the assistant, and for
+several questions in one message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from assistant.danish import CARDINALS, ORDINALS, Analyzer
+from assistant.lexicon import Lexicon
+from assistant.resources import read_text
+
+MetaField = Literal["date", "title", "about"]
+Cue = Literal["now", "before", "why", "who", "where", "when"]
+MAX_PARTS = 3
+_TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@cache
+def patterns() -> dict[str, Any]:
+    """The compiled question patterns of ``data/intents_da.toml``."""
+    raw = tomllib.loads(read_text("intents_da.toml"))
+    flags = re.IGNORECASE
+
+    def compiled(table: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: [re.compile(p, flags) for p in value]
+            if isinstance(value, list)
+            else re.compile(value, flags)
+            for name, value in table.items()
+        }
+
+    tables = {name: compiled(table) for name, table in raw.items() if name != "meta"}
+    tables["meta"] = compiled({k: v for k, v in raw["meta"].items() if k != "who_is"})
+    tables["who_is"] = raw["meta"]["who_is"]
+    return tables
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """The question asks for an amount: which kind, and the counted word for "hvor mange X"."""
+
+    kind: Literal["count", "money", "age", "measure"]
+    unit: str | None = None
+
+    def answered_by(self, sentence: str, analyzer: Analyzer) -> bool:
+        """Does the sentence state such an amount (a number, with the right unit after it)?"""
+        types = patterns()["answer_type"]
+        words = sentence.split()
+        for i, word in enumerate(words):
+            if not types["number"].fullmatch(word.strip(",.;:()")):
+                continue
+            after = " ".join(words[i + 1 : i + 4])
+            if self.kind == "measure":
+                return True
+            if self.kind in ("money", "age") and types[f"{self.kind}_units"].search(after):
+                return True
+            if self.kind == "count" and self.unit:
+                stems = {analyzer.stem(w) for w in analyzer.words(after, strict=False)}
+                if analyzer.stem(self.unit) in stems:
+                    return True
+        return False
+
+
+def _quantity(question: str, analyzer: Analyzer) -> Quantity | None:
+    types = patterns()["answer_type"]
+    for kind in ("money", "age", "count", "measure"):
+        match = types[kind].search(question)
+        if match:
+            following = analyzer.words(question[match.end() :])
+            unit = following[0] if following and kind == "count" else None
+            return Quantity(kind, unit)  # type: ignore[arg-type]
+    return None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A word of the question read as another: a typo, an abbreviation or an English word."""
+
+    source: str
+    target: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"from": self.source, "to": self.target}
+
+
+@dataclass(frozen=True)
+class ArticleShape:
+    """What the analysis needs to know of one article: its advice, who it is about."""
+
+    doc_id: str
+    advice_count: int
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """ "Rådet efter det om sikkerhed": the advice ``step`` away from the one about ``topic``
+    (``step`` 0: "hvilket nummer har rådet om sikkerhed")."""
+
+    topic: str
+    step: int
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What a question asks for."""
+
+    text: str = ""
+    """The question as read: typos, abbreviations and English words read as Danish."""
+    corrections: tuple[Correction, ...] = ()
+    english: bool = False
+    advice: tuple[int, ...] = ()
+    all_advice: bool = False
+    neighbour: Neighbour | None = None
+    meta: MetaField | None = None
+    injection: bool = False
+    followup: bool = False
+    content_words: tuple[str, ...] = ()
+    context: str = ""
+    """Earlier turns that a follow-up leans on (empty for a self-contained question)."""
+    quantity: Quantity | None = None
+    asks_name: bool = False
+    focus: tuple[str, ...] = ()
+    """The word the question asks about ("hvilken uddannelse", "… om hjemmearbejde")."""
+    cues: tuple[Cue, ...] = ()
+    """What the question asks about (now, before, why, …): the sentences that answer it."""
+    unknown_names: tuple[str, ...] = ()
+    """Capitalised names in the question that the article never mentions."""
+    parts: tuple[str, ...] = ()
+    """Several questions in one message, each to be answered on its own (else empty)."""
+    doc_id: str | None = None
+    """The article that structure references point into (set by the retriever)."""
+
+    @property
+    def structural(self) -> bool:
+        return bool(self.advice or self.all_advice or self.meta)
+
+
+@dataclass
+class QueryReader:
+    """Reads questions against one corpus: its words (for typos) and its articles' shapes."""
+
+    analyzer: Analyzer
+    lexicon: Lexicon
+    translations: dict[str, tuple[str, ...]]
+    shapes: dict[str, ArticleShape]
+    topic_of: Callable[[str, Sequence[Turn]], str] = field(default=lambda text, history: "")
+    """Which article a text is about (doc id); set by the retriever, which can score it."""
+
+    def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
+        text, corrections, english = self.repair(question)
+        parts = split_parts(text)
+        doc_id = self.topic_of(text, history) or next(iter(self.shapes))
+        shape = self.shapes[doc_id]
+        advice, all_advice, neighbour = _structure(text, history, shape)
+        if not (advice or all_advice or neighbour) and text != question:
+            # Structure words read best as typed: "the sixth piece of advice".
+            advice, all_advice, neighbour = _structure(question, history, shape)
+        words = self.analyzer.words(text)
+        thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
+        followup = bool(history) and (_matches("followup", "cue", text) or thin)
+        meta = _meta(text, shape) or _meta(question, shape)
+        context = ""
+        if followup and not (advice or all_advice or meta or neighbour):
+            context = _conversation(history)
+        return QueryAnalysis(
+            text=text,
+            corrections=corrections,
+            english=english,
+            advice=advice,
+            all_advice=all_advice,
+            neighbour=neighbour,
+            meta=meta,
+            injection=any(p.search(question) for p in patterns()["injection"]["patterns"]),
+            followup=bool(context),
+            content_words=tuple(words),
+            context=context,
+            quantity=_quantity(text, self.analyzer),
+            asks_name=_matches("answer_type", "name", text),
+            focus=self._focus(text),
+            cues=tuple(c for c, p in patterns()["cues"].items() if c in _CUES and p.search(text)),
+            unknown_names=self._unknown_names(question),
+            parts=parts if len(parts) > 1 else (),
+            doc_id=doc_id,
+        )
+
+    def repair(self, question: str) -> tuple[str, tuple[Correction, ...], bool]:
+        """The question with English words, abbreviations and typos read as the article's."""
+        tokens = [t.lower() for t in _TOKEN.findall(question)]
+        english = self.lexicon.is_english(tokens)
+        corrections: dict[str, str] = {}
+        for token in dict.fromkeys(tokens):
+            target = self._read_word(token, english)
+            if target and target != token:
+                corrections[token] = target
+        if not corrections:
+            return question, (), english
+        text = _TOKEN.sub(lambda m: corrections.get(m.group(0).lower(), m.group(0)), question)
+        return text, tuple(Correction(s, t) for s, t in corrections.items()), english
+
+    def _read_word(self, word: str, english: bool) -> str | None:
+        if word in self.translations:
+            return " ".join(self.translations[word])
+        if english or word.isdigit() or self.analyzer.is_stopword(word):
+            return None
+        if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
+            return None  # the article's word, or a Danish word the article does not use
+        return self.analyzer.abbreviated(word) or self.lexicon.correction(word)
+
+    def _focus(self, text: str) -> tuple[str, ...]:
+        """The most specific content word of each phrase the question asks about."""
+        words = []
+        for pattern in patterns()["focus"]["patterns"]:
+            for match in pattern.finditer(text):
+                phrase = self.analyzer.words(match["phrase"])
+                if phrase:
+                    words.append(max(phrase, key=self.lexicon.specificity))
+        return tuple(dict.fromkeys(words))
+
+    def _unknown_names(self, question: str) -> tuple[str, ...]:
+        names = []
+        for match in _NAME.finditer(question):
+            words = self.analyzer.words(match.group(0), strict=False)
+            if match.start() and words and not any(self.analyzer.known(w) for w in words):
+                names.append(match.group(0))
+        return tuple(names)
+
+
+_NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
+_CUES: tuple[Cue, ...] = ("now", "before", "why", "who", "where", "when")
+
+
+def _matches(table: str, name: str, text: str) -> bool:
+    return bool(patterns()[table][name].search(text))
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """ "Hvem er X, og hvor kommer han fra?" -> ("Hvem er X", "hvor kommer han fra?").
+
+    A message holds several questions where a question mark, or a comma or "og" before a
+    question word, starts a new one; at most ``MAX_PARTS``, the rest stays with the last.
+    """
+    pieces = [p.strip(" ,;") for p in patterns()["parts"]["boundary"].split(question)]
+    pieces = [p for p in pieces if _TOKEN.search(p)]
+    if len(pieces) > MAX_PARTS:
+        pieces = [*pieces[: MAX_PARTS - 1], " ".join(pieces[MAX_PARTS - 1 :])]
+    return tuple(pieces)
+
+
+def _conversation(history: Sequence[Turn]) -> str:
+    user_turns = [t.content for t in history if t.role == "user"]
+    last_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    return " ".join([user_turns[-1] if user_turns else "", last_answer]).strip()
+
+
+def _meta(text: str, shape: ArticleShape) -> MetaField | None:
+    meta = next((name for name, p in patterns()["meta"].items() if p.search(text)), None)
+    if meta is None and any(
+        re.search(patterns()["who_is"].format(name=re.escape(person)), text, re.IGNORECASE)
+        for person in shape.people
+    ):
+        meta = "about"
+    return meta  # type: ignore[return-value]
+
+
+def number(token: str, count: int) -> int:
+    """An ordinal or cardinal word or a digit as a position in a list of ``count``."""
+    token = token.lower().rstrip(".")
+    if token.isdigit():
+        return int(token)
+    if token in ("sidste", "last", "final"):
+        return count
+    return ORDINALS.get(token) or CARDINALS.get(token, 0)
+
+
+def _structure(
+    text: str, history: Sequence[Turn], shape: ArticleShape
+) -> tuple[tuple[int, ...], bool, Neighbour | None]:
+    """Which pieces of advice the question names, whether it asks for all, or a neighbour."""
+    advice_patterns = patterns()["advice"]
+    count = shape.advice_count
+    if not count:
+        return (), False, None
+    numbers = _followup_advice(text, history, count)
+    if not numbers and advice_patterns["mentions"].search(text):
+        neighbour = advice_patterns["neighbour"].search(text)
+        if neighbour:
+            step = 1 if neighbour["dir"].lower() in ("efter", "after", "following") else -1
+            return (), False, Neighbour(neighbour["topic"], step)
+        if advice_patterns["which_number"].search(text):
+            return (), False, Neighbour(text, 0)
+        numbers = _positions(text, count)
+    numbers = [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
+    all_advice = (
+        not numbers
+        and bool(advice_patterns["mentions"].search(text))
+        and bool(advice_patterns["all"].search(text))
+    )
+    return tuple(numbers), all_advice, None
+
+
+def _group(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g)
+
+
+def _positions(text: str, count: int) -> list[int]:
+    """Every position the question names: ordinals, numbers, ranges, "de tre første"."""
+    advice_patterns = patterns()["advice"]
+    numbers: list[int] = []
+    for match in advice_patterns["range"].finditer(text):
+        numbers.extend(range(number(match["a"], count), number(match["b"], count) + 1))
+    for match in advice_patterns["first_n"].finditer(text):
+        numbers.extend(range(1, number(_group(match), count) + 1))
+    for match in advice_patterns["last_n"].finditer(text):
+        numbers.extend(range(count - number(_group(match), count) + 1, count + 1))
+    if numbers:
+        return numbers
+    if advice_patterns["second_last"].search(text):
+        numbers.append(count - 1)
+    if advice_patterns["middle"].search(text):
+        numbers.extend(sorted({(count + 1) // 2, count // 2 + 1}))
+    for match in advice_patterns["position"].finditer(text):
+        numbers.extend(number(w, count) for w in _TOKEN.findall(match.group(0)))
+    for match in advice_patterns["numbers"].finditer(text):
+        words = _TOKEN.findall(match.group(0))[1:]  # after "råd"
+        numbers.extend(number(w, count) for w in words if w.lower() not in _NUMBER_WORDS)
+    return [n for n in numbers if n]
+
+
+def _followup_advice(text: str, history: Sequence[Turn], count: int) -> list[int]:
+    """ "Og det femte?", "og det næste?" in a conversation about the advice."""
+    if not history:
+        return []
+    advice_patterns = patterns()["advice"]
+    talked = [int(n) for t in history for n in advice_patterns["discussed"].findall(t.content)]
+    if not talked and not any(advice_patterns["mentions"].search(t.content) for t in history):
+        return []
+    step = advice_patterns["next"].search(text)
+    if step and talked:
+        forward = step["dir"].lower() in ("næste", "next", "følgende")
+        return [talked[-1] + (1 if forward else -1)]
+    alone = advice_patterns["ordinal_alone"].search(text)
+    return [number(alone["n"], count)] if alone else []

@@ -1,0 +1,123 @@
+"""Questions as people type them: typos, chat style, positions, several at once, English.
+
+Each test asks the whole chain (without vectors) and checks what a user would see: the
+passage quoted, the correction reported, the piece of advice named.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieval import Turn
+
+
+def advice_of(answer) -> list[int | None]:
+    return [c.advice for c in answer.citations]
+
+
+def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad siger han om sikkerhde")
+    assert not answer.abstained
+    assert {"from": "sikkerhde", "to": "sikkerhed"} in answer.corrections
+    assert "sikkerhed" in answer.answer.lower()
+    assert answer.to_dict()["corrections"] == answer.corrections
+
+
+def test_chat_abbreviations_are_read_as_the_article_words(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("er digi et mål i sig selv")
+    assert {"from": "digi", "to": "digital"} in answer.corrections
+    assert "middel" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("hvad er det næstsidste råd", [6]),
+        ("Hvad siger det midterste råd?", [4]),
+        ("hvad er de tre første råd", [1, 2, 3]),
+        ("fortæl om råd 2 og 5", [2, 5]),
+        ("Hvad handler råd 2-4 om?", [2, 3, 4]),
+        ("hvad er første og sidste råd", [1, 7]),
+        ("Hvad går råd nummer fem ud på?", [5]),
+        ("Hvilket råd kommer efter det om sikkerhed?", [3]),
+        ("Hvilket råd står lige før det om at tænke stort?", [5]),
+        ("hvilket nummer har rådet om forankring", [5]),
+        ("What is the second to last piece of advice?", [6]),
+    ],
+)
+def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
+    answer = lexical_assistant.ask(question)
+    assert advice_of(answer) == expected
+    assert all(f"Råd {n}" in answer.answer for n in expected)
+
+
+def test_the_next_and_the_previous_follow_the_conversation(lexical_assistant) -> None:
+    third = lexical_assistant.ask("Hvad er det tredje råd?")
+    history = [Turn("user", third.question), Turn("assistant", third.answer)]
+    assert advice_of(lexical_assistant.ask("og det næste?", history)) == [4]
+    assert advice_of(lexical_assistant.ask("og det forrige?", history)) == [2]
+
+
+def test_two_questions_in_one_get_each_their_citation(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvem er Peter Karm, og hvor arbejdede han før?")
+    assert not answer.abstained
+    assert "kommunaldirektør" in answer.answer and "Vejle" in answer.answer
+    assert len(answer.citations) >= 2
+    lines = answer.answer.splitlines()
+    assert len(lines) == 2 and all("[" in line for line in lines), "one cited line per part"
+
+
+def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvad er det første råd, og hvad tjener Peter Karm?")
+    assert not answer.abstained and answer.confidence == "low"
+    first, second = answer.answer.splitlines()
+    assert "Råd 1" in first
+    assert "står der ikke noget i artiklen" in second
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("hvordan er it organiseret i kommunen nu", "selvstændig central stab"),
+        ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
+    ],
+)
+def test_now_and_before_get_the_sentence_about_then(
+    lexical_assistant, question: str, quoted: str
+) -> None:
+    assert quoted in lexical_assistant.ask(question).answer
+
+
+def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("What does he say about security?")
+    assert not answer.abstained
+    assert "sikkerhed" in answer.answer.lower()
+    assert {"from": "security", "to": "sikkerhed"} in answer.corrections
+
+
+def test_a_partial_answer_says_so_and_a_direct_one_does_not(lexical_assistant) -> None:
+    direct = lexical_assistant.ask("Hvad er omdrejningspunktet for digitalisering i Haderslev?")
+    assert direct.confidence == "high"
+    assert not direct.answer.startswith("Artiklen siger det ikke direkte")
+    partial = lexical_assistant.ask(
+        "Hvordan sikrer man, at de digitale løsninger passer til brugerne?"
+    )
+    assert not partial.abstained and partial.confidence == "low"
+    assert partial.answer.startswith("Artiklen siger det ikke direkte, men skriver:")
+    assert partial.to_dict()["confidence"] == "low"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvad mener Peter Karm om hjemmearbejde?",
+        "Hvilken uddannelse har Peter Karm?",
+        "Hvordan bliver vejret i Haderslev i morgen?",
+        "Hvad har den nye it stab kostet?",
+        "Hvad hedder chefen for den nye centrale stab?",
+    ],
+)
+def test_tempting_questions_the_article_cannot_answer(lexical_assistant, question: str) -> None:
+    answer = lexical_assistant.ask(question)
+    assert answer.abstained and answer.reason == "not_in_article"
+    assert answer.confidence is None and answer.suggestions
