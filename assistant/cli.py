@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -19,11 +20,9 @@ EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
 
 
-def _quiet_offline_environment() -> None:
-    """Nothing may reach a hub or send telemetry, and library chatter stays off the answer."""
+def _quiet_environment() -> None:
+    """No telemetry is sent, and library chatter stays off the answer."""
     for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "HF_HUB_DISABLE_PROGRESS_BARS": "1",
         "ANONYMIZED_TELEMETRY": "False",
@@ -32,6 +31,30 @@ def _quiet_offline_environment() -> None:
         "TOKENIZERS_PARALLELISM": "false",
     }.items():
         os.environ.setdefault(name, value)
+
+
+def follow_offline_setting(offline: bool) -> None:
+    """Let the Hugging Face libraries download a model exactly when ``ASSISTANT_OFFLINE`` is
+    false. They read these variables once, when first imported, so this runs before any
+    command loads a model."""
+    flag = "1" if offline else "0"
+    os.environ["HF_HUB_OFFLINE"] = flag
+    os.environ["TRANSFORMERS_OFFLINE"] = flag
+
+
+def _own_lines_and_warnings(record: logging.LogRecord) -> bool:
+    """The default log: our own lines, and only warnings and errors from libraries (bm25s sets
+    its logger to DEBUG)."""
+    return record.levelno >= logging.WARNING or record.name.partition(".")[0] == "assistant"
+
+
+def configure_logging() -> None:
+    """JSON log lines on stderr (the server's format), filtered to what an operator reads."""
+    from assistant.server import configure_logging as json_lines
+
+    json_lines()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_own_lines_and_warnings)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -94,7 +117,8 @@ def render(answer: Answer) -> str:
 @click.version_option(package_name="assistant")
 def main() -> None:
     """Ask the article "Kommunaldirektørens 7 gode råd om digital transformation"."""
-    _quiet_offline_environment()
+    _quiet_environment()
+    follow_offline_setting(_settings().offline)
 
 
 @main.command()
@@ -248,7 +272,7 @@ def serve(host: str | None, port: int | None) -> None:
     """Run the web chat and the JSON API (builds the index first if it is missing)."""
     import uvicorn
 
-    from assistant.server import configure_logging, create_app
+    from assistant.server import create_app
 
     configure_logging()
     settings = _settings()

@@ -24,7 +24,6 @@ from assistant.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 QUESTIONS = CORPUS / "questions.jsonl"
-SEED = ROOT.parent / "shared" / "seed" / "article-raw.txt"
 
 
 class FakeEmbedder(SentenceEmbedder):
