@@ -212,19 +212,43 @@ class ExtractiveAnswerer:
         return bool(analysis.content_words) and not (analysis.unknown_names or result.missing)
 
     def _holds_asked_fact(self, analysis: QueryAnalysis, draft: Draft) -> bool:
-        """A question for an amount, a name or a time needs a quoted sentence that states one."""
+        """A question for an amount, a name, a time or someone's details needs a quoted
+        sentence that states one: a number, a name, a time beside what is asked about,
+        the person asked about."""
         sentences = [s for c in draft.citations for s in c.sentences]
+        answers = patterns()["answers"]
         if analysis.quantity and not any(
             analysis.quantity.answered_by(s, self._analyzer) for s in sentences
         ):
             return False
         if analysis.asks_name and not any(
-            patterns()["answers"]["who"].search(s) for s in sentences
+            answers["who"].search(s) for s in sentences
         ):
             return False
-        return "when" not in analysis.cues or any(
-            patterns()["answers"]["when"].search(s) for s in sentences
-        )
+        if "when" in analysis.cues and not self._time_of(analysis, sentences):
+            return False
+        return self._about_the_person_asked(analysis, sentences)
+
+    def _time_of(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
+        """ "Hvornår …?": a sentence with a time in it that speaks of the question's most
+        specific word ("Hvornår går han på pension?" is not answered by "for to år siden")."""
+        words = analysis.content_words
+        heaviest = max(words, key=self._lexical.weight, default=None)
+        timed = [s for s in sentences if patterns()["answers"]["when"].search(s)]
+        if heaviest is None:
+            return bool(timed)
+        forms = set(self._lexical.forms(heaviest))
+        return any(forms & set(self._analyzer.terms(s)) for s in timed)
+
+    def _about_the_person_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
+        """ "Hvad er Peter Karms telefonnummer?" is not answered by another person's number:
+        quoted sentences that name people must name the one the question names."""
+        names = self._lexical.person_words
+        asked = {n for n in names if any(w.startswith(n) for w in analysis.content_words)}
+        if not asked:
+            return True
+        named = [set(self._analyzer.words(s, strict=False)) & names for s in sentences]
+        return not any(named) or any(asked & n for n in named)
 
     def _parts(self, history: Sequence[Turn], result: SearchResult) -> Draft:
         """Several questions in one message: each part answered, and cited, on its own."""

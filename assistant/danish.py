@@ -178,10 +178,13 @@ class Analyzer:
     def _split(self, word: str) -> tuple[str, ...]:
         # Longest known head first: "ledelsesfilosofi" -> "ledelse" + "s" + "filosofi".
         # Parts of four letters or more (a head may stem shorter, "ledelse" -> "led"):
-        # shorter "parts" ("ens" in "kommunens",
-        # "sid" in "hjemmeside") are endings or accidents, not words.
-        for cut in range(len(word) - 4, 3, -1):
+        # shorter "parts" ("ens" in "kommunens", "sid" in "hjemmeside") are endings or
+        # accidents, not words; a three-letter head only when the article uses that word
+        # ("jobskiftet" -> "job" + "skiftet").
+        for cut in range(len(word) - 4, 2, -1):
             head, rest = word[:cut], word[cut:]
+            if cut == 3 and head not in self.surface_words:
+                continue  # a three-letter head only when the article uses it ("job")
             if len(self.stem(head)) < 3 or self.stem(head) not in self._part_stems:
                 continue
             for link in _LINKING:

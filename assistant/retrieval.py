@@ -11,7 +11,8 @@ searched once per question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
@@ -38,9 +39,11 @@ _STRUCTURE_BOOST = 10.0
 COVERAGE_WEIGHT = 0.1
 CUE_WEIGHT = 0.5
 """A passage with a sentence of the kind the question asks for ("nu", "fordi") moves up."""
+PHRASE_WEIGHT = 0.2
 OPPOSITE_CUES = {"now": "before", "before": "now"}
 _META_PENALTY = 0.5
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
+_LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
 _ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
 
 
@@ -74,6 +77,9 @@ class LexicalIndex:
                 df[term] = df.get(term, 0) + 1
         self._idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
         self._rare_idf = float(np.log(1 + (n - 0.5) / 1.5))
+        self.person_words = _person_words(s for c in chunks for s in c.sentences)
+        """Words of the corpus's names of people: two or more words in a row that it only
+        ever writes with a capital ("Peter Karm", "Jan Struwe Poulsen")."""
 
     def idf(self, term: str) -> float:
         """How rare a search term is in the corpus (a term it lacks counts as the rarest)."""
@@ -147,6 +153,23 @@ class LexicalIndex:
             return ()
         topic = [w for w, weight in weights.items() if weight >= topic_share * heaviest]
         return () if any(self.in_article(w) for w in topic) else tuple(topic)
+
+
+def _person_words(sentences: Iterable[str]) -> frozenset[str]:
+    clauses = [c for s in sentences for c in s.split(": ")]
+    lower = {w.lower() for c in clauses for w in _LETTERS.findall(c) if w[0].islower()}
+    names: set[str] = set()
+    for clause in clauses:
+        words = _LETTERS.findall(clause)[1:]  # a sentence's first word is capitalised anyway
+        run: list[str] = []
+        for word in [*words, "."]:
+            if word[0].isupper() and word.lower() not in lower and len(word) > 2:
+                run.append(word.lower())
+                continue
+            if len(run) >= 2:
+                names.update(run)
+            run = []
+    return frozenset(names)
 
 
 def _normalise(values: np.ndarray) -> np.ndarray:
@@ -257,6 +280,7 @@ class HybridRetriever(BaseRetriever):
             # moves up: BM25 alone lets frequent common words outweigh the topic.
             fused = fused + COVERAGE_WEIGHT * np.array([m.coverage for m in matches])
             fused = fused + CUE_WEIGHT * self._cues(analysis)
+            fused = fused + PHRASE_WEIGHT * self._phrases(analysis.text)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
         k = max(self.k, len(analysis.advice), self._advice_count(analysis) * analysis.all_advice)
         documents = [
@@ -274,8 +298,13 @@ class HybridRetriever(BaseRetriever):
         if analysis.structural:
             return ()
         if analysis.english:
-            return () if any(self.lexical.in_article(w) for w in words) else words
-        return self.lexical.missing_topic(words, analysis.focus, self.topic_share)
+            # Only the words the glossary made Danish say what the article should hold.
+            danish = {t for c in analysis.corrections for t in c.target.split()}
+            words = tuple(w for w in words if w in danish or self.lexical.in_article(w))
+            if not words:
+                return analysis.content_words
+        focus = [w for w in analysis.focus if w in words]
+        return self.lexical.missing_topic(words, focus, self.topic_share)
 
     def _advice_count(self, analysis: QueryAnalysis) -> int:
         return sum(1 for c in self.chunks if c.advice is not None and c.doc_id == analysis.doc_id)
@@ -326,6 +355,18 @@ class HybridRetriever(BaseRetriever):
                     share -= sum(bool(answers[opposite].search(s)) for s in sentences)
                 scores[i] += share / len(sentences)
         return scores
+
+    def _phrases(self, text: str) -> np.ndarray:
+        """1 for passages that hold three or more of the question's words in a row, as
+        written ("mål i sig selv"): stop words, dropped by BM25, make the phrase."""
+        words = _LETTERS.findall(text.lower())
+        grams = {f" {' '.join(words[i : i + 3])} " for i in range(len(words) - 2)}
+        return np.array([float(any(g in t for g in grams)) for t in self._word_texts])
+
+    @cached_property
+    def _word_texts(self) -> list[str]:
+        """Each passage as its lower-case words, one space apart, padded with spaces."""
+        return [f" {' '.join(_LETTERS.findall(c.text.lower()))} " for c in self.chunks]
 
     def _meta_penalty(self, analysis: QueryAnalysis) -> np.ndarray:
         """The metadata chunk repeats the title; it should win only questions about the article."""

@@ -2,7 +2,7 @@
 
 Nothing about the Haderslev article is in the code: the number of pieces of advice, the
 person and the title come from each corpus file. A second short article, written for this
-test, with its own numbered list of four, sits beside it.
+test (tests/data/), with its own numbered list of four, sits beside it.
 """
 
 from __future__ import annotations
@@ -17,33 +17,7 @@ from assistant.settings import Settings
 
 from .conftest import CORPUS
 
-SECOND = """---
-id: aabenraa-selvbetjening
-title: Fire råd om selvbetjening i borgerservice
-date: 2023-03-02
-municipality: Aabenraa Kommune
-language: da
-about: Mette Lind, borgerservicechef i Aabenraa Kommune
----
-
-# Fire råd om selvbetjening i borgerservice
-
-Aabenraa Kommune har flyttet det meste af borgerservice til selvbetjening på nettet. Borgerservicechef Mette Lind fortæller, hvad kommunen har lært af omlægningen.
-
-## Fra skranke til skærm
-
-Før omlægningen stod borgerne i kø ved skranken for at få et nyt pas. Nu bestiller de fleste tid og udfylder ansøgningen hjemmefra.
-
-## Fire råd om selvbetjening
-
-1. **Start med de hyppigste henvendelser:** Kig på, hvilke henvendelser der fylder mest i skranken, og gør dem digitale først.
-
-2. **Test løsningen med rigtige borgere:** Lad ældre borgere og unge prøve blanketterne, før de går i luften.
-
-3. **Hold skranken åben for dem, der har brug for den:** Selvbetjening må aldrig udelukke borgere uden computer.
-
-4. **Mål ventetiden hver måned:** Ventetid i telefonen og i skranken viser, om selvbetjeningen virker.
-"""
+SECOND = (Path(__file__).parent / "data" / "aabenraa-selvbetjening.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
