@@ -103,6 +103,13 @@ class Answer:
     corrections: list[dict[str, str]] = field(default_factory=list)
     """Words of the question read as others: typos, abbreviations, English ({"from", "to"})."""
 
+    def read_as(self) -> str | None:
+        """The corrections as one Danish line for people ("Læst som: sikkerhde → sikkerhed")."""
+        if not self.corrections:
+            return None
+        pairs = ", ".join(f"{c['from']} → {c['to']}" for c in self.corrections)
+        return str(messages()["ui"]["read_as"]).format(pairs=pairs)
+
     def to_dict(self) -> dict[str, Any]:
         generated = {"sentences": self.sentences} if self.sentences else {}
         return generated | {
@@ -221,9 +228,7 @@ class ExtractiveAnswerer:
             analysis.quantity.answered_by(s, self._analyzer) for s in sentences
         ):
             return False
-        if analysis.asks_name and not any(
-            answers["who"].search(s) for s in sentences
-        ):
+        if analysis.asks_name and not any(answers["who"].search(s) for s in sentences):
             return False
         if "when" in analysis.cues and not self._time_of(analysis, sentences):
             return False

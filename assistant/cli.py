@@ -103,7 +103,7 @@ def _ask(assistant: Any, question: str, history: list[Any]) -> Answer:
 
 def render(answer: Answer) -> str:
     """The answer and its numbered sources as terminal text."""
-    lines = [answer.answer]
+    lines = [line for line in (answer.read_as(), answer.answer) if line]
     if answer.citations:
         lines.append("")
         lines.append("Kilder:")

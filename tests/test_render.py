@@ -56,3 +56,15 @@ def test_abstentions_look_different() -> None:
     )
     html = answer_html(refusal, 0, TEXTS)
     assert 'class="svar afvist"' in html and "<li>Hvad går råd 2 ud på?</li>" in html
+
+
+def test_a_partial_answer_and_the_corrections_are_shown_as_such() -> None:
+    html = answer_html(
+        answer(confidence="low", corrections=[{"from": "<sikkerhde>", "to": "sikkerhed"}]),
+        1,
+        TEXTS,
+    )
+    assert 'class="svar delvist"' in html and "Artiklen svarer kun delvist" in html
+    assert "Læst som: &lt;sikkerhde&gt; → sikkerhed" in html, "escaped like any user text"
+    plain = answer_html(answer(confidence="high"), 1, TEXTS)
+    assert "delvist" not in plain and "Læst som" not in plain

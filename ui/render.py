@@ -46,10 +46,14 @@ def answer_html(answer: Answer, turn: int, texts: dict[str, Any]) -> str:
             for line in answer.answer.splitlines()
         )
     sources = "".join(_source(c, turn) for c in answer.citations)
+    read_as = answer.read_as()
+    if read_as:
+        paragraphs = f'<p class="laest-som">{escape(read_as)}</p>{paragraphs}'
     kind, title = "svar", ""
     if answer.confidence == "low":
         # On topic, but the article covers the question only in part: show it plainly.
-        kind, title = "svar delvist", f'<p class="delvist-titel">{escape(texts["partial_title"])}</p>'
+        partial = escape(texts["partial_title"])
+        kind, title = "svar delvist", f'<p class="delvist-titel">{partial}</p>'
     return (
         f'<div class="{kind}">{title}{paragraphs}<div class="kilder">'
         f'<p class="kilder-titel">{escape(texts["sources"])}</p>{sources}</div></div>'

@@ -72,6 +72,10 @@
       }
       return;
     }
+    if (answer.corrections && answer.corrections.length) {
+      const pairs = answer.corrections.map((c) => `${c.from} → ${c.to}`).join(", ");
+      box.append(el("p", "laest-som", `Læst som: ${pairs}`));
+    }
     if (answer.confidence === "low") {
       box.classList.add("delvist");
       box.append(el("p", "delvist-titel", "Artiklen svarer kun delvist"));
