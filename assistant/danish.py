@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
@@ -147,11 +147,15 @@ class Analyzer:
         return cached
 
     def terms(self, text: str) -> list[str]:
-        """Stems of the words plus the parts of compound words, in order, repeats kept."""
+        """Stems of the words (and of their lemmas, where Snowball leaves a past tense apart:
+        "sad" -> "sidde"), plus the parts of compound words, in order, repeats kept."""
         out: list[str] = []
         for word in self.words(text):
             stem = self.stem(word)
             out.append(stem)
+            lemma_stem = self.stem(lemma(word))
+            if lemma_stem != stem:
+                out.append(lemma_stem)
             parts = self.compound_parts(word)
             out.extend(parts)
             if not parts and self._vocabulary and not self.has_stem(stem):
@@ -233,6 +237,14 @@ class Analyzer:
 
 _MAX_ABBREVIATION = 5
 _MIN_PART = 4
+
+
+@lru_cache(maxsize=4096)
+def lemma(word: str) -> str:
+    """The word's Danish lemma (``simplemma``), or the word itself."""
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang="da")).lower()
 
 
 def _near(stem: str, known: Iterable[str]) -> tuple[str, ...]:

@@ -19,6 +19,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from assistant.danish import lemma
+
 _CACHE = 4096
 COMMON_ZIPF = 5.5
 """Words at least this frequent in Danish (per billion words, log10) are everyday words."""
@@ -52,20 +54,13 @@ class Lexicon:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
         self.zipf = lru_cache(maxsize=_CACHE)(self._zipf)
-        self.lemma = lru_cache(maxsize=_CACHE)(self._lemma)
         self.correction = lru_cache(maxsize=_CACHE)(self._correction)
-
-    @staticmethod
-    def _lemma(word: str) -> str:
-        import simplemma
-
-        return str(simplemma.lemmatize(word, lang="da")).lower()
 
     def _zipf(self, word: str) -> float:
         """Danish frequency of the word or of its lemma, whichever is higher (0: unknown)."""
         from wordfreq import zipf_frequency
 
-        return max(zipf_frequency(word, "da"), zipf_frequency(self.lemma(word), "da"))
+        return max(zipf_frequency(word, "da"), zipf_frequency(lemma(word), "da"))
 
     def specificity(self, word: str) -> float:
         """0 for everyday Danish words, 1 for rare ones and words Danish does not know."""

@@ -72,3 +72,8 @@ def test_compounds_split_into_common_danish_words_too() -> None:
         analyzer.stem("økonomi"),
         analyzer.stem("udvalget"),
     )
+
+
+def test_past_tenses_meet_their_present_through_the_lemma() -> None:
+    analyzer = Analyzer().with_vocabulary(["I flere år sad han i rådet"])
+    assert set(analyzer.terms("sad")) & set(analyzer.terms("siddet"))
