@@ -126,6 +126,8 @@ class QueryAnalysis:
 
     text: str = ""
     """The question as read: typos, abbreviations and English words read as Danish."""
+    topic: str = ""
+    """``text`` without the words that only frame it ("hvor længe", "hvad hedder"): searched."""
     corrections: tuple[Correction, ...] = ()
     english: bool = False
     advice: tuple[int, ...] = ()
@@ -175,7 +177,8 @@ class QueryReader:
         if not (advice or all_advice or neighbour) and text != question:
             # Structure words read best as typed: "the sixth piece of advice".
             advice, all_advice, neighbour = _structure(question, history, shape)
-        words = self.analyzer.words(text)
+        topic = _without_framing(text)
+        words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (_matches("followup", "cue", text) or thin)
         meta = _meta(text, shape) or _meta(question, shape)
@@ -184,6 +187,7 @@ class QueryReader:
             context = _conversation(history)
         return QueryAnalysis(
             text=text,
+            topic=topic,
             corrections=corrections,
             english=english,
             advice=advice,
@@ -245,8 +249,17 @@ class QueryReader:
         return tuple(names)
 
 
+_FRAMING = ("count", "age", "measure", "name")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 _CUES: tuple[Cue, ...] = ("now", "before", "why", "who", "where", "when")
+
+
+def _without_framing(text: str) -> str:
+    """The question without the words that only say what kind of answer it wants ("hvor
+    længe", "hvad hedder"): they are no topic to search for."""
+    for name in _FRAMING:
+        text = patterns()["answer_type"][name].sub(" ", text)
+    return text
 
 
 def _matches(table: str, name: str, text: str) -> bool:

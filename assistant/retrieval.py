@@ -244,10 +244,8 @@ class HybridRetriever(BaseRetriever):
         first = analysis.parts[0]
         parts = [self._search(self.reader.read(first, history))]
         for text in analysis.parts[1:]:
-            part = self.reader.read(text, history)
-            if not (part.structural or part.context):
-                part = replace(part, context=first)  # "… og hvor arbejdede han før?"
-            parts.append(self._search(part))
+            # "… og hvor arbejdede han før?" leans on the first question as a follow-up does.
+            parts.append(self._search(self.reader.read(text, [Turn("user", first)])))
         documents = {d.id: d for result in parts for d in result.documents[:2]}
         for result in parts:
             documents |= {d.id: d for d in result.documents if d.id not in documents}
@@ -256,7 +254,7 @@ class HybridRetriever(BaseRetriever):
     def _search(self, analysis: QueryAnalysis) -> SearchResult:
         analysis = self._resolve_neighbour(analysis)
         text = analysis.text
-        lexical = _normalise(self.lexical.scores(text))
+        lexical = _normalise(self.lexical.scores(analysis.topic))
         if analysis.context:
             # The question is thin; the topic comes from the conversation.
             weight = 0.5 if len(analysis.content_words) > 1 else 1.0
