@@ -34,6 +34,12 @@ class InputError(ValueError):
         self.limit = limit
 
 
+def clean_text(text: str) -> str:
+    """The text with lone surrogates (which JSON and argv can carry, and the tokenizer
+    rejects) replaced by "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def normalise_history(
     raw: Iterable[Any] | None, max_turns: int, max_chars: int = 8000
 ) -> list[Turn]:
@@ -62,7 +68,7 @@ def normalise_history(
             raise InputError("history", "history content must be text")
         if len(content) > max_chars:
             raise InputError("history", f"a history turn is longer than {max_chars} characters")
-        turns.append(Turn(item["role"], content))
+        turns.append(Turn(item["role"], clean_text(content)))
     return turns[-max_turns:] if max_turns else []
 
 
@@ -145,7 +151,7 @@ class Assistant:
             raise InputError("empty", "the question must be a string")
         if not question.strip():
             raise InputError("empty", "the question is empty")
-        question = question.strip()
+        question = clean_text(question.strip())
         limit = self.settings.max_question_chars
         if len(question) > limit:
             raise InputError(

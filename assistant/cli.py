@@ -50,7 +50,7 @@ def _own_lines_and_warnings(record: logging.LogRecord) -> bool:
 
 def configure_logging() -> None:
     """JSON log lines on stderr (the server's format), filtered to what an operator reads."""
-    from assistant.server import configure_logging as json_lines
+    from assistant.web.logs import configure_logging as json_lines
 
     json_lines()
     for handler in logging.getLogger().handlers:
@@ -272,7 +272,7 @@ def serve(host: str | None, port: int | None) -> None:
     """Run the web chat and the JSON API (builds the index first if it is missing)."""
     import uvicorn
 
-    from assistant.server import create_app
+    from assistant.web import create_app
 
     configure_logging()
     settings = _settings()
@@ -281,12 +281,15 @@ def serve(host: str | None, port: int | None) -> None:
     )
     click.echo(f"Serving the chat on http://{settings.host}:{settings.port}/", err=True)
     # No access log: it would record client addresses; the app logs one JSON line per answer.
+    # X-Forwarded-For is believed only from ASSISTANT_TRUSTED_PROXIES (default: nobody).
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_config=None,
         access_log=False,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
 
 

@@ -35,6 +35,10 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”»')\]]*(?=\s)")
 _OPENING = re.compile(r"\s*[\"“«(\[]*([A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[0-9a-zæøåäöüé]+(?:@[0-9a-zæøå.]+[a-z])?")
 _LINKING = ("", "s", "e")
+# Bounds on work and memory fed by user input: words longer than any real compound are not
+# split, and each per-word cache keeps at most this many entries (least recently used go).
+_MAX_COMPOUND_CHARS = 40
+_CACHE_SIZE = 10_000
 
 # Ordinal and cardinal words for the positions of a numbered list, Danish and English.
 ORDINALS: dict[str, int] = {
@@ -116,10 +120,10 @@ class Analyzer:
         surface_words: Iterable[str] = (),
         part_stems: Iterable[str] = (),
     ):
-        self._stemmer = Stemmer.Stemmer("danish")
-        self._parts: dict[str, tuple[str, ...]] = {}
-        self._stems: dict[str, str] = {}
-        self._near: dict[str, tuple[str, ...]] = {}
+        # PyStemmer keeps its own bounded cache of stems.
+        self._stemmer = Stemmer.Stemmer("danish", _CACHE_SIZE)
+        self._parts = lru_cache(maxsize=_CACHE_SIZE)(self._split)
+        self._near = lru_cache(maxsize=_CACHE_SIZE)(self._near_uncached)
         self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
         self._vocabulary = frozenset(vocabulary)
@@ -141,10 +145,7 @@ class Analyzer:
         return word in self._stopwords
 
     def stem(self, word: str) -> str:
-        cached = self._stems.get(word)
-        if cached is None:
-            cached = self._stems[word] = self._stemmer.stemWord(word)
-        return cached
+        return self._stemmer.stemWord(word)
 
     def terms(self, text: str) -> list[str]:
         """Stems of the words (and of their lemmas, where Snowball leaves a past tense apart:
@@ -169,15 +170,20 @@ class Analyzer:
         shared beginning of at least five letters that leaves at most five letters over
         brings them together.
         """
-        if stem not in self._near:
-            self._near[stem] = _near(stem, self._vocabulary)
-        return self._near[stem]
+        return self._near(stem)
+
+    def _near_uncached(self, stem: str) -> tuple[str, ...]:
+        return _near(stem, self._vocabulary)
 
     def compound_parts(self, word: str) -> tuple[str, ...]:
-        """Stems of the parts of a compound word, or () when it does not split into known stems."""
-        if word not in self._parts:
-            self._parts[word] = self._split(word) if len(word) >= 7 else ()
-        return self._parts[word]
+        """Stems of the parts of a compound word, or () when it does not split into known stems.
+
+        Memoised (a tail is split once, not once per way of reaching it: without that,
+        "chefe" * 20 took seconds) and bounded in word length and cache size.
+        """
+        if not 7 <= len(word) <= _MAX_COMPOUND_CHARS:
+            return ()
+        return self._parts(word)
 
     def _split(self, word: str) -> tuple[str, ...]:
         # Longest known head first: "ledelsesfilosofi" -> "ledelse" + "s" + "filosofi".
@@ -198,7 +204,7 @@ class Analyzer:
                 tail_stem = self.stem(tail)
                 if len(tail_stem) >= 4 and tail_stem in self._part_stems:
                     return (self.stem(head), tail_stem)
-                deeper = self._split(tail) if len(tail) >= 7 else ()
+                deeper = self.compound_parts(tail)
                 if deeper:
                     return (self.stem(head), *deeper)
         return ()

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.answer import Answer
 from assistant.app import Assistant
+from assistant.stats import percentile
 
 METRICS = (
     "hit@1",
@@ -184,9 +185,7 @@ def compute_metrics(
             else None
         ),
         "latency_median_ms": round(statistics.median(latencies), 2) if latencies else 0.0,
-        "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2)
-        if latencies
-        else 0.0,
+        "latency_p95_ms": percentile(latencies, 0.95),
         "questions": len(verdicts),
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),

@@ -27,6 +27,15 @@ CREATE TABLE IF NOT EXISTS feedback (
 )
 """
 COLUMNS = ("id", "created_at", "rating", "question", "answer", "citations", "comment")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made plain text with a "'"."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 class FeedbackStore:
@@ -81,8 +90,9 @@ class FeedbackStore:
             return [dict(r) for r in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback")]
 
     def export_csv(self, out: IO[str]) -> int:
+        """All rows as CSV, every cell safe to open in a spreadsheet (see ``neutralise``)."""
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         rows = self.rows()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
         return len(rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,7 +31,8 @@ from assistant.embeddings import SentenceEmbedder
 from assistant.settings import Settings
 
 _MODEL_KEY = "embedding_model"
-_KEEP = frozenset({"README.md", ".index.lock"})
+_MARKER = ".assistant-index"
+_KEEP = frozenset({"README.md", ".index.lock", _MARKER})
 
 
 class IndexProblem(RuntimeError):
@@ -47,6 +49,10 @@ class IndexMismatchError(IndexProblem):
 
 class IndexUnavailableError(IndexProblem):
     pass
+
+
+class NotAnIndexError(IndexProblem):
+    """``--rebuild`` was pointed at a folder that holds something other than our index."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,21 @@ class VectorIndex:
             ) from exc
 
     def _wipe_local(self) -> None:
-        """Remove a local index that may be too damaged to open (README and lock stay)."""
+        """Remove a local index that may be too damaged to open (README and lock stay).
+
+        Only a folder this tool made is emptied: it has the marker file, or holds nothing but
+        Chroma's own files (an index built before the marker existed).
+        """
+        folder = self._settings.index_dir
+        contents = [path for path in folder.iterdir() if path.name not in _KEEP]
+        if not (folder / _MARKER).is_file() and not all(map(_chroma_file, contents)):
+            raise NotAnIndexError(
+                f"{folder} is not an index built by `assistant index` (it has no {_MARKER} "
+                "file and holds other files); nothing was deleted. Point ASSISTANT_INDEX_DIR "
+                "at the index folder, or at a new empty folder"
+            )
         SharedSystemClient.clear_system_cache()  # chromadb keeps one open client per folder
-        for path in self._settings.index_dir.iterdir():
-            if path.name in _KEEP:
-                continue
+        for path in contents:
             if path.is_dir():
                 shutil.rmtree(path)
             else:
@@ -181,6 +197,11 @@ class VectorIndex:
                 self.client.delete_collection(self._settings.collection)
             collection = self._create()
             rebuild = True
+            if not self._settings.chroma_url:
+                (self._settings.index_dir / _MARKER).write_text(
+                    "A search index built by `assistant index`; --rebuild may empty this folder.\n",
+                    encoding="utf-8",
+                )
         stored = self._stored_hashes(collection)
         wanted = {c.chunk_id: c for c in chunks}
         changed = [c for c in chunks if stored.get(c.chunk_id) != c.content_hash]
@@ -233,6 +254,17 @@ class VectorIndex:
                 f"{self._settings.corpus_dir}; run `assistant index` to update it"
             )
         return collection
+
+
+def _chroma_file(path: Path) -> bool:
+    """Chroma's database, or one of its segment folders (named by a UUID)."""
+    if path.name == "chroma.sqlite3":
+        return path.is_file()
+    try:
+        uuid.UUID(path.name)
+    except ValueError:
+        return False
+    return path.is_dir()
 
 
 def dense_similarities(collection: Collection, query_vector: Any, n: int) -> dict[str, float]:

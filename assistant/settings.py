@@ -97,13 +97,21 @@ class Settings(BaseSettings):
         description="Origins whose pages may embed the widget and call the API "
         "(comma-separated); empty means the same origin only.",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of the proxies whose X-Forwarded-For is believed "
+        "(comma-separated, uvicorn's forwarded_allow_ips); empty: none, not even loopback.",
+    )
+    answer_threads: int = Field(
+        0, ge=0, description="Threads computing answers (0: one per CPU core)."
+    )
     build_index_on_start: bool = Field(
         True, description="`assistant serve` builds the index when it is missing."
     )
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value

@@ -22,13 +22,9 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 from assistant.app import build_index, create_assistant
 from assistant.evaluation import load_questions
 from assistant.settings import Settings
+from assistant.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> None:

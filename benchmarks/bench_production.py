@@ -42,13 +42,9 @@ from assistant.corpus import load_corpus
 from assistant.danish import format_date
 from assistant.evaluation import EvalQuestion, is_relevant, load_questions
 from assistant.settings import Settings
+from assistant.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
 
 
 def rank_metrics(ranked: list[list[str]], questions: list[EvalQuestion]) -> dict[str, float]:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,6 +15,7 @@ import pytest
 from assistant.settings import Settings
 
 from .conftest import ROOT
+from .live import free_port, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server, pytest.mark.browser]
 
@@ -26,25 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "docs" / "chat.png"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_ready(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail("the server did not become ready")
+    """Until the API answers and the chat page has loaded."""
+    wait_until(url, server, {"api": "ready", "chat": "ready"}, seconds)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.server import Service, create_app
 from assistant.settings import Settings
+from assistant.web import create_app
+from assistant.web.service import Service
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,9 @@ def client(real_index: Settings, tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_health_reports_ready(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ready"}
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["status"] == "ready" and health.json()["parts"]["api"] == "ready"
 
 
 def test_health_reports_starting_before_the_assistant_is_loaded(tmp_path) -> None:

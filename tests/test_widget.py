@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.server import Service, create_app
 from assistant.settings import Settings
+from assistant.web import create_app
+from assistant.web.service import Service
 
 from .conftest import ROOT
 from .test_browser import free_port, launch, wait_ready

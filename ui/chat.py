@@ -1,30 +1,50 @@
 """The Gradio chat: Danish texts, streamed answers, clickable citations, feedback.
 
-Built by ``build_chat(service)``; the server mounts it. The conversation is kept twice: as
-rendered HTML in the chatbot and as plain turns in session state, so follow-ups are
-answered from what was really said, never from HTML read back from the browser.
+Built by ``build_chat(backend)`` over a small ``ChatBackend`` (the web server's Service is
+one); the server mounts it. The conversation is kept twice: as rendered HTML in the chatbot
+and as plain turns in session state, so follow-ups are answered from what was really said,
+never from HTML read back from the browser.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 import gradio as gr
 
+from assistant.answer import Answer
 from assistant.app import InputError
+from assistant.feedback import FeedbackStore
 from assistant.resources import messages
+from assistant.settings import Settings
+from ui import STATIC_DIR, NotReady
 from ui.render import answer_html, partial_html, question_html
-
-if TYPE_CHECKING:
-    from assistant.server import Service
 
 log = logging.getLogger(__name__)
 
 
+class ChatBackend(Protocol):
+    """What the chat needs: answers, the feedback store, the log, the queue settings."""
+
+    settings: Settings
+    feedback: FeedbackStore
+
+    def validate(self, question: Any) -> str:
+        """The cleaned question; raises InputError, or NotReady while there is no assistant."""
+        ...
+
+    def stream(
+        self, question: str, history: list[dict[str, Any]]
+    ) -> Iterator[tuple[str, Answer | None]]: ...
+
+    def record(self, route: str, answer: Answer | None, status: int = 200) -> None: ...
+
+
 def static_text(name: str) -> str:
-    return resources.files("ui").joinpath("static", name).read_text(encoding="utf-8")
+    return (STATIC_DIR / name).read_text(encoding="utf-8")
 
 
 def theme() -> gr.themes.Base:
@@ -41,23 +61,22 @@ def theme() -> gr.themes.Base:
     )
 
 
-def build_chat(service: Service) -> gr.Blocks:
+def build_chat(service: ChatBackend) -> gr.Blocks:
     texts = messages()["ui"]
     errors = messages()["errors"]
 
     def respond(question: str, turns: list[dict[str, Any]], chat: list[dict[str, Any]]):
-        assistant = service.assistant
-        if assistant is None:
-            raise gr.Error(service.unavailable_message(), print_exception=False)
         try:
-            question = assistant.validate(question)
+            question = service.validate(question)
         except InputError as exc:
             raise gr.Error(errors[exc.code].format(limit=exc.limit), print_exception=False) from exc
+        except NotReady as exc:
+            raise gr.Error(str(exc), print_exception=False) from exc
         history = [{"role": t["role"], "content": t["content"]} for t in turns]
         shown = [*chat, {"role": "user", "content": question_html(question)}]
         yield "", turns, [*shown, {"role": "assistant", "content": partial_html(texts["thinking"])}]
         try:
-            for text, answer in assistant.stream(question, history):
+            for text, answer in service.stream(question, history):
                 if answer is None:
                     yield "", turns, [*shown, {"role": "assistant", "content": partial_html(text)}]
                     continue
@@ -127,22 +146,27 @@ def build_chat(service: Service) -> gr.Blocks:
             )
             send = gr.Button(texts["send"], variant="primary", elem_id="send", scale=1)
         new = gr.Button(texts["new_conversation"], elem_id="ny-samtale", size="sm")
-        gr.Examples(
-            examples=[[q] for q in texts["starters"]],
-            inputs=[question],
-            label=texts["starters_label"],
-        )
+        # Starter questions fill the box in the browser (no server call: gr.Examples would
+        # need Gradio's run/predict route, which the server does not expose).
+        gr.Markdown(texts["starters_label"])
+        with gr.Row(elem_id="forslag"):
+            for starter in texts["starters"]:
+                gr.Button(starter, size="sm", variant="secondary").click(
+                    None, None, question, js=f"() => {json.dumps(starter)}"
+                )
         gr.Markdown(texts["feedback_label"])
         with gr.Row():
             comment = gr.Textbox(label=texts["comment_label"], elem_id="kommentar", scale=5)
             comment_send = gr.Button(texts["comment_send"], elem_id="send-kommentar", scale=1)
         status = gr.Markdown("", elem_id="status")
 
+        # Private: the page calls these through the queue; Gradio's API routes do not.
+        private = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, turns, chatbot], [question, turns, chatbot], api_name=False)
-        chatbot.like(on_like, [turns], [rated, status], api_name=False)
-        comment_send.click(on_comment, [comment, rated], [comment, status], api_name=False)
-        new.click(lambda: ([], [], None, ""), None, [chatbot, turns, rated, status], api_name=False)
+            trigger(respond, [question, turns, chatbot], [question, turns, chatbot], **private)
+        chatbot.like(on_like, [turns], [rated, status], **private)
+        comment_send.click(on_comment, [comment, rated], [comment, status], **private)
+        new.click(lambda: ([], [], None, ""), None, [chatbot, turns, rated, status], **private)
     chat.queue(
         default_concurrency_limit=service.settings.queue_concurrency,
         max_size=service.settings.queue_max_size,
