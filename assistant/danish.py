@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
@@ -124,6 +125,7 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer("danish", _CACHE_SIZE)
         self._parts = lru_cache(maxsize=_CACHE_SIZE)(self._split)
         self._near = lru_cache(maxsize=_CACHE_SIZE)(self._near_uncached)
+        self.lemma = lru_cache(maxsize=_CACHE_SIZE)(_lemma)
         self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
         self._vocabulary = frozenset(vocabulary)
@@ -154,7 +156,7 @@ class Analyzer:
         for word in self.words(text):
             stem = self.stem(word)
             out.append(stem)
-            lemma_stem = self.stem(lemma(word))
+            lemma_stem = self.stem(self.lemma(word))
             if lemma_stem != stem:
                 out.append(lemma_stem)
             parts = self.compound_parts(word)
@@ -245,12 +247,18 @@ _MAX_ABBREVIATION = 5
 _MIN_PART = 4
 
 
-@lru_cache(maxsize=4096)
-def lemma(word: str) -> str:
-    """The word's Danish lemma (``simplemma``), or the word itself."""
+@cache
+def _lemmatizer() -> Any:
+    """simplemma's lemmatizer without its own token cache (65,536 entries): the analyzer's
+    cache is the bounded one."""
     import simplemma
 
-    return str(simplemma.lemmatize(word, lang="da")).lower()
+    return simplemma.Lemmatizer(cache_max_size=0)
+
+
+def _lemma(word: str) -> str:
+    """The word's Danish lemma (``simplemma``), or the word itself."""
+    return str(_lemmatizer().lemmatize(word, lang="da")).lower()
 
 
 def _near(stem: str, known: Iterable[str]) -> tuple[str, ...]:

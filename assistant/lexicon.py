@@ -13,13 +13,14 @@ Every cache here is fed by user input, so each is bounded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from assistant.danish import lemma
+from assistant.danish import Analyzer
 
 _CACHE = 4096
 COMMON_ZIPF = 5.5
@@ -29,6 +30,18 @@ RARE_ZIPF = 3.0
 _DICTIONARY_SIZE = 30_000
 _MIN_TYPO_LENGTH = 4
 _ENGLISH_MARGIN = 1.0
+
+
+def zipf(word: str, lang: str) -> float:
+    """``wordfreq``'s Zipf frequency of a lower-case word (log10 per billion words; 0: unseen).
+
+    Read from its frequency table directly: ``zipf_frequency`` keeps every word it was asked
+    about in a cache of 100,000, and words users type must not fill memory.
+    """
+    from wordfreq import get_frequency_dict
+
+    frequency = get_frequency_dict(lang).get(word, 0.0)
+    return round(math.log10(frequency) + 9, 2) if frequency else 0.0
 
 
 def common_danish_words() -> list[str]:
@@ -44,10 +57,11 @@ def _max_edits(word: str) -> int:
 
 
 class Lexicon:
-    """Danish frequencies, lemmas and spelling correction against a corpus vocabulary."""
+    """Danish frequencies and spelling correction against the analyzer's corpus words."""
 
-    def __init__(self, corpus_words: Iterable[str]) -> None:
-        self._corpus = frozenset(corpus_words)
+    def __init__(self, analyzer: Analyzer) -> None:
+        self._lemma = analyzer.lemma
+        self._corpus = analyzer.surface_words
         dictionary = set(common_danish_words()) | self._corpus
         self._by_length: dict[int, list[str]] = {}
         for word in dictionary:
@@ -58,9 +72,7 @@ class Lexicon:
 
     def _zipf(self, word: str) -> float:
         """Danish frequency of the word or of its lemma, whichever is higher (0: unknown)."""
-        from wordfreq import zipf_frequency
-
-        return max(zipf_frequency(word, "da"), zipf_frequency(lemma(word), "da"))
+        return max(zipf(word, "da"), zipf(self._lemma(word), "da"))
 
     def specificity(self, word: str) -> float:
         """0 for everyday Danish words, 1 for rare ones and words Danish does not know."""
@@ -96,13 +108,10 @@ class Lexicon:
         # Among equally near words, prefer the article's own, then the more frequent one.
         return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
 
-    def is_english(self, words: Sequence[str]) -> bool:
+    @staticmethod
+    def is_english(words: Sequence[str]) -> bool:
         """Are most of the words clearly more frequent in English than in Danish?"""
-        from wordfreq import zipf_frequency
-
         if not words:
             return False
-        english = sum(
-            zipf_frequency(w, "en") > zipf_frequency(w, "da") + _ENGLISH_MARGIN for w in words
-        )
+        english = sum(zipf(w, "en") > zipf(w, "da") + _ENGLISH_MARGIN for w in words)
         return english * 2 > len(words)

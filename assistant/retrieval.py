@@ -64,7 +64,7 @@ class LexicalIndex:
         self.analyzer = base.with_vocabulary(
             [c.search_text for c in chunks], part_words=common_danish_words()
         )
-        self.lexicon = Lexicon(self.analyzer.surface_words)
+        self.lexicon = Lexicon(self.analyzer)
         corpus_terms = [self.analyzer.terms(c.search_text) for c in chunks]
         self._doc_terms = [frozenset(terms) for terms in corpus_terms]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.5)

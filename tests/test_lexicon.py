@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.danish import Analyzer
 from assistant.lexicon import Lexicon
 
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    return Lexicon(["sikkerhed", "kommunaldirektør", "forankring", "rammesætning", "arbejdet"])
+    words = "sikkerhed kommunaldirektør forankring rammesætning arbejdet"
+    return Lexicon(Analyzer().with_vocabulary([words]))
 
 
 def test_everyday_words_say_less_than_rare_ones(lexicon: Lexicon) -> None:
