@@ -219,7 +219,9 @@ def evaluate_command(
         limits = load_thresholds(thresholds) if thresholds else {}
     except (EvalFormatError, ValueError) as exc:
         _fail(str(exc), EXIT_USAGE)
-    assistant = _assistant(_settings())
+    # Every answer computed: latencies and the comparison runs measure work, not the caches.
+    uncached = {"answer_cache_size": 0, "query_cache_size": 0}
+    assistant = _assistant(_settings().model_copy(update=uncached))
     runs = [(assistant.settings.retrieval_mode, assistant)]
     if compare:
         runs += [(mode, assistant.with_retrieval_mode(mode)) for mode in ("dense", "bm25")]
