@@ -229,20 +229,22 @@ def _export_graph(st_model: Any, path: Path) -> None:
     exporter_log = logging.getLogger("torch.onnx")
     level = exporter_log.level
     exporter_log.setLevel(logging.ERROR)  # it lists every torchvision operator it skips
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        program = torch.onnx.export(
-            Graph().eval(),
-            (),
-            kwargs={n: example[n] for n in names},
-            input_names=names,
-            output_names=["query_vector"],
-            dynamic_shapes={n: {0: batch, 1: sequence} for n in names},
-            dynamo=True,
-            external_data=False,
-            verbose=False,
-        )
-    exporter_log.setLevel(level)
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            program = torch.onnx.export(
+                Graph().eval(),
+                (),
+                kwargs={n: example[n] for n in names},
+                input_names=names,
+                output_names=["query_vector"],
+                dynamic_shapes={n: {0: batch, 1: sequence} for n in names},
+                dynamo=True,
+                external_data=False,
+                verbose=False,
+            )
+    finally:
+        exporter_log.setLevel(level)
     if program is None:
         raise ExportError("torch.onnx.export returned no program")
     program.save(str(path))

@@ -122,6 +122,9 @@ def test_onnx_and_sentence_transformers_agree_on_every_question(real_index: Sett
     batched = onnx(questions)  # padded to the longest question of the batch
     assert _cosines(one_by_one, reference).min() >= PARITY
     assert _cosines(batched, reference).min() >= PARITY
+    tokenizer = json.loads((folder / TOKENIZER).read_text(encoding="utf-8"))
+    assert tokenizer["padding"]["strategy"] == "BatchLongest", "never a fixed length"
+    assert tokenizer["truncation"]["max_length"] == manifest["max_seq_length"] == 256
 
 
 @e2e
