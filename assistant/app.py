@@ -351,6 +351,7 @@ def build_index(
         try:
             if ensure_export(embedder, folder):
                 log.info("exported the query encoder to %s", folder)
+                report = replace(report, query_encoder=str(folder))
         except Exception as exc:  # the index is fine; questions will use the model itself
             log.warning(
                 "the query encoder could not be exported to %s: %s", folder, first_line(exc)

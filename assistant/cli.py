@@ -106,6 +106,10 @@ def index(rebuild: bool) -> None:
     settings = _settings()
     report = _or_exit(build_index, settings, rebuild=rebuild, progress=sys.stderr.isatty())
     where = settings.chroma_url or settings.index_dir
+    if report.query_encoder:
+        click.echo(
+            f"Exported the query encoder (no torch when answering) to {report.query_encoder}."
+        )
     if not report.changed and not report.rebuilt:
         click.echo(
             f"Index at {where} is up to date ({report.unchanged} chunks); nothing re-embedded."

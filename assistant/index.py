@@ -76,6 +76,8 @@ class SyncReport:
     deleted: int
     unchanged: int
     rebuilt: bool
+    query_encoder: str = ""
+    """Where the query encoder was exported to by this run ("" when it was current)."""
 
     @property
     def changed(self) -> bool:
