@@ -130,7 +130,9 @@ class OnnxQueryEncoder:
         self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
-        options.intra_op_num_threads = 1  # see docs/performance.md: one thread per question
+        # One pool of a thread per core (ONNX Runtime's default), shared by concurrent
+        # questions; idle threads sleep instead of spinning on a busy machine (see
+        # docs/performance.md for the measurement).
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
