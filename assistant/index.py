@@ -19,9 +19,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import GetResult
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from filelock import FileLock, Timeout
@@ -32,7 +34,11 @@ from assistant.settings import Settings
 
 _MODEL_KEY = "embedding_model"
 _MARKER = ".assistant-index"
-_KEEP = frozenset({"README.md", ".index.lock", _MARKER})
+_KEEP = frozenset(
+    {"README.md", ".index.lock", _MARKER, "query-encoder", ".query-encoder.lock"}
+)
+"""Kept by ``--rebuild``: the marker, and the query encoder's export, which checks itself
+against the model."""
 
 
 class IndexProblem(RuntimeError):
@@ -56,12 +62,31 @@ class NotAnIndexError(IndexProblem):
 
 
 @dataclass(frozen=True)
+class DenseVectors:
+    """Every passage vector of the index, held in memory for exact cosine similarity.
+
+    The article has tens of passages, so one matrix product (microseconds) scores all of them;
+    asking Chroma for all ``n`` nearest neighbours cost milliseconds per question.
+    """
+
+    ids: tuple[str, ...]
+    matrix: np.ndarray
+
+    def similarities(self, query_vector: Any) -> dict[str, float]:
+        """Cosine similarity of the (normalised) query to every passage."""
+        scores = self.matrix @ np.asarray(query_vector, dtype=np.float32)
+        return dict(zip(self.ids, scores.tolist(), strict=True))
+
+
+@dataclass(frozen=True)
 class SyncReport:
     added: int
     updated: int
     deleted: int
     unchanged: int
     rebuilt: bool
+    query_encoder: str = ""
+    """Where the query encoder was exported to by this run ("" when it was current)."""
 
     @property
     def changed(self) -> bool:
@@ -202,7 +227,7 @@ class VectorIndex:
                     "A search index built by `assistant index`; --rebuild may empty this folder.\n",
                     encoding="utf-8",
                 )
-        stored = self._stored_hashes(collection)
+        stored = self._hashes(collection.get(include=["metadatas"]))
         wanted = {c.chunk_id: c for c in chunks}
         changed = [c for c in chunks if stored.get(c.chunk_id) != c.content_hash]
         stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
@@ -226,15 +251,16 @@ class VectorIndex:
         )
 
     @staticmethod
-    def _stored_hashes(collection: Collection) -> dict[str, str]:
-        stored = collection.get(include=["metadatas"])
+    def _hashes(stored: GetResult) -> dict[str, str]:
+        """``chunk_id -> content_hash`` of what the collection holds."""
         return {
             chunk_id: str((meta or {}).get("content_hash", ""))
             for chunk_id, meta in zip(stored["ids"], stored["metadatas"] or [], strict=False)
         }
 
-    def open(self, chunks: Sequence[Chunk]) -> Collection:
-        """The collection, checked against the corpus and the model; never a mismatched one."""
+    def open(self, chunks: Sequence[Chunk]) -> DenseVectors:
+        """The passage vectors, checked against the corpus and the model; never a mismatched
+        index's."""
         if not self._settings.chroma_url and not self._exists_locally():
             raise IndexMissingError(
                 f"no index in {self.location}; run `assistant index` to build it"
@@ -246,14 +272,14 @@ class VectorIndex:
                 f"the index in {self.location} was built with {built_with!r}, not "
                 f"{self._embedder.identity!r}; run `assistant index` to rebuild it"
             )
-        stored = self._stored_hashes(collection)
-        wanted = {c.chunk_id: c.content_hash for c in chunks}
-        if stored != wanted:
+        stored = collection.get(include=["metadatas", "embeddings"])
+        if self._hashes(stored) != {c.chunk_id: c.content_hash for c in chunks}:
             raise IndexMismatchError(
                 f"the index in {self.location} does not match the corpus in "
                 f"{self._settings.corpus_dir}; run `assistant index` to update it"
             )
-        return collection
+        matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+        return DenseVectors(tuple(stored["ids"]), matrix)
 
 
 def _chroma_file(path: Path) -> bool:
@@ -265,11 +291,3 @@ def _chroma_file(path: Path) -> bool:
     except ValueError:
         return False
     return path.is_dir()
-
-
-def dense_similarities(collection: Collection, query_vector: Any, n: int) -> dict[str, float]:
-    """Cosine similarity of the query to the ``n`` nearest chunks."""
-    result = collection.query(query_embeddings=[query_vector], n_results=n, include=["distances"])
-    ids = result["ids"][0]
-    distances = (result["distances"] or [[]])[0]
-    return {chunk_id: 1.0 - float(d) for chunk_id, d in zip(ids, distances, strict=True)}

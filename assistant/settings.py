@@ -39,6 +39,25 @@ class Settings(BaseSettings):
     query_prompt: str = Field("", description='Prefix for questions, e.g. "query: " for e5.')
     passage_prompt: str = Field("", description='Prefix for passages, e.g. "passage: " for e5.')
     offline: bool = Field(True, description="Never download model files from a hub.")
+    query_encoder: Literal["onnx", "sentence-transformers"] = Field(
+        "onnx",
+        description="How questions are embedded when answering: the ONNX export that "
+        "`assistant index` writes (no torch), or the sentence-transformers model itself.",
+    )
+    query_encoder_dir: Path | None = Field(
+        None,
+        description="Folder of the ONNX query encoder; empty: query-encoder/ beside a local "
+        "index, or a cache folder per model ($XDG_CACHE_HOME/assistant/query-encoders/) "
+        "when the index is in a Chroma server.",
+    )
+    query_cache_size: int = Field(
+        1024, ge=0, description="Question vectors kept in memory (0: none)."
+    )
+    answer_cache_size: int = Field(
+        512,
+        ge=0,
+        description="Whole answers kept in memory, per question, history and settings (0: none).",
+    )
     retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
         "hybrid", description="hybrid (default), or one signal alone for comparison."
     )

@@ -52,13 +52,18 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory):
         server.wait(timeout=30)
 
 
-def test_index_into_a_chroma_server_and_answer_from_it(chroma_url: str) -> None:
-    settings = Settings(corpus_dir=CORPUS, chroma_url=chroma_url)
+def test_index_into_a_chroma_server_and_answer_from_it(chroma_url: str, tmp_path: Path) -> None:
+    settings = Settings(
+        corpus_dir=CORPUS, chroma_url=chroma_url, query_encoder_dir=tmp_path / "indexer"
+    )
     report = build_index(settings, progress=False)
     assert report.added > 0
+    assert (tmp_path / "indexer" / "manifest.json").is_file(), "the indexer exports the encoder"
     assert not build_index(settings, progress=False).changed
     first = create_assistant(settings).ask("Hvad går det sjette råd ud på?")
-    second = create_assistant(settings).ask("Hvad går det sjette råd ud på?")
+    elsewhere = settings.model_copy(update={"query_encoder_dir": tmp_path / "another-machine"})
+    second = create_assistant(elsewhere).ask("Hvad går det sjette råd ud på?")
+    assert (tmp_path / "another-machine" / "manifest.json").is_file(), "built on first need"
     assert first.citations[0].chunk_id.endswith("raad-6")
     assert first.answer == second.answer
 
@@ -77,7 +82,8 @@ def test_two_app_instances_share_one_chroma_server(chroma_url: str, tmp_path: Pa
 
     from .test_browser import wait_ready
 
-    settings = Settings(corpus_dir=CORPUS, chroma_url=chroma_url)
+    encoder = tmp_path / "query-encoder"
+    settings = Settings(corpus_dir=CORPUS, chroma_url=chroma_url, query_encoder_dir=encoder)
     build_index(settings, progress=False)
     servers, urls = [], []
     try:
@@ -86,6 +92,7 @@ def test_two_app_instances_share_one_chroma_server(chroma_url: str, tmp_path: Pa
             env = os.environ | {
                 "ASSISTANT_CORPUS_DIR": str(CORPUS),
                 "ASSISTANT_CHROMA_URL": chroma_url,
+                "ASSISTANT_QUERY_ENCODER_DIR": str(encoder),
                 "ASSISTANT_FEEDBACK_DB": str(tmp_path / f"feedback-{n}.sqlite3"),
             }
             servers.append(

@@ -111,7 +111,12 @@ def server():
 @pytest.fixture(scope="module")
 def llm_assistant(server, real_index: Settings):
     settings = real_index.model_copy(
-        update={"llm": "openai:scripted", "llm_base_url": server.base_url, "llm_timeout": 2.0}
+        update={
+            "llm": "openai:scripted",
+            "llm_base_url": server.base_url,
+            "llm_timeout": 2.0,
+            "answer_cache_size": 0,  # each test scripts the server anew for the same question
+        }
     )
     return create_assistant(settings)
 
@@ -160,6 +165,7 @@ def test_ollama_server_gives_a_verified_answer_and_falls_back_on_errors(
             "llm": "ollama:scripted",
             "llm_base_url": f"http://127.0.0.1:{server.port}",
             "llm_timeout": 2.0,
+            "answer_cache_size": 0,
         }
     )
     assistant = create_assistant(settings)

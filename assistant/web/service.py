@@ -14,9 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 from assistant.answer import Answer
-from assistant.app import Assistant, build_index, create_assistant
+from assistant.app import Assistant, create_assistant
 from assistant.feedback import FeedbackStore
-from assistant.index import IndexMissingError
 from assistant.resources import messages
 from assistant.settings import Settings
 from ui import NotReady
@@ -77,14 +76,8 @@ class Service:
         """Build the Assistant (and the index when missing); a failure is kept as a code for
         users, its detail goes to the log only."""
         try:
-            try:
-                assistant = create_assistant(self.settings)
-            except IndexMissingError:
-                if not self.settings.build_index_on_start:
-                    raise
-                log.info("index missing; building it")
-                build_index(self.settings, progress=False)
-                assistant = create_assistant(self.settings)
+            build = self.settings.build_index_on_start  # one model load builds and answers
+            assistant = create_assistant(self.settings, build_missing_index=build)
             assistant.ask("Hvad er det første råd?")  # warm every path once
             self.assistant = assistant
             log.info("assistant ready")
