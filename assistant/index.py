@@ -34,9 +34,7 @@ from assistant.settings import Settings
 
 _MODEL_KEY = "embedding_model"
 _MARKER = ".assistant-index"
-_KEEP = frozenset(
-    {"README.md", ".index.lock", _MARKER, "query-encoder", ".query-encoder.lock"}
-)
+_KEEP = frozenset({"README.md", ".index.lock", _MARKER, "query-encoder", ".query-encoder.lock"})
 """Kept by ``--rebuild``: the marker, and the query encoder's export, which checks itself
 against the model."""
 

@@ -105,19 +105,3 @@ def test_a_partial_answer_says_so_and_a_direct_one_does_not(lexical_assistant) -
     assert not partial.abstained and partial.confidence == "low"
     assert partial.answer.startswith("Artiklen siger det ikke direkte, men skriver:")
     assert partial.to_dict()["confidence"] == "low"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Hvad mener Peter Karm om hjemmearbejde?",
-        "Hvilken uddannelse har Peter Karm?",
-        "Hvordan bliver vejret i Haderslev i morgen?",
-        "Hvad har den nye it stab kostet?",
-        "Hvad hedder chefen for den nye centrale stab?",
-    ],
-)
-def test_tempting_questions_the_article_cannot_answer(lexical_assistant, question: str) -> None:
-    answer = lexical_assistant.ask(question)
-    assert answer.abstained and answer.reason == "not_in_article"
-    assert answer.confidence is None and answer.suggestions

@@ -57,6 +57,14 @@ class CitationOut(BaseModel):
     sentences: list[str]
 
 
+class CorrectionOut(BaseModel):
+    """A word of the question read as another (a typo, an abbreviation, an English word)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+
+
 class RetrievedOut(BaseModel):
     chunk_id: str
     section: str
@@ -72,6 +80,10 @@ class AnswerResponse(BaseModel):
     answer: str
     abstained: bool
     reason: str | None
+    confidence: Literal["high", "low"] | None = Field(
+        None, description="high: the passages cover the question; low: only in part."
+    )
+    corrections: list[CorrectionOut] = Field(default_factory=list)
     citations: list[CitationOut]
     suggestions: list[str]
     notice: str | None
