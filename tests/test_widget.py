@@ -157,6 +157,17 @@ def test_allowed_intranet_page_gets_a_working_widget(intranet, origins) -> None:
     assert "ophæng" in frame.locator(".svar").last.inner_text()
     assert frame.locator("[aria-live='polite']").count() == 1
     page.screenshot(path=str(ROOT / "docs" / "widget.png"))  # shown in the README
+    # A typo is read as the article's word and said so; a partial answer is marked.
+    frame.locator("#spoergsmaal").fill("hvad siger han om sikkerhde")
+    frame.locator("#spoergsmaal").press("Enter")
+    frame.locator(".kilder >> nth=2").wait_for(timeout=30000)
+    assert "Læst som: sikkerhde → sikkerhed" in frame.locator(".svar").last.inner_text()
+    frame.locator("#spoergsmaal").fill("hvordan sikrer man at løsningerne passer til brugerne")
+    frame.locator("#spoergsmaal").press("Enter")
+    frame.locator(".kilder >> nth=3").wait_for(timeout=30000)
+    partial = frame.locator(".svar").last
+    assert "Artiklen svarer kun delvist" in partial.inner_text()
+    assert "delvist" in (partial.get_attribute("class") or "")
     frame.locator("#spoergsmaal").press("Escape")
     page.wait_for_function(
         "() => [...document.querySelectorAll('div')].some(d => d.shadowRoot"
