@@ -190,12 +190,9 @@ class ExtractiveAnswerer:
         analysis, docs = result.analysis, result.documents
         if not docs:
             return self._abstain("off_topic", docs)
-        if analysis.all_advice:
-            return self._all_advice(analysis, docs)
-        if analysis.advice:
-            return self._advice(analysis, docs)
-        if analysis.meta:
-            return self._meta(analysis, docs)
+        if analysis.structural:
+            # The piece of advice, the list or the front matter named: quoted whole.
+            return replace(self._structural(analysis, docs), confidence="high")
         if not self._on_topic(analysis, result):
             return self._abstain("not_in_article", docs)
         draft = self._extract(analysis, docs, history)
@@ -205,6 +202,13 @@ class ExtractiveAnswerer:
             return replace(draft, confidence="high")
         lead = self._texts["answer"]["low_confidence"]
         return replace(draft, answer=f"{lead} {draft.answer}", confidence="low")
+
+    def _structural(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
+        if analysis.all_advice:
+            return self._all_advice(analysis, docs)
+        if analysis.advice:
+            return self._advice(analysis, docs)
+        return self._meta(analysis, docs)
 
     @staticmethod
     def _on_topic(analysis: QueryAnalysis, result: SearchResult) -> bool:

@@ -48,6 +48,7 @@ def test_chat_abbreviations_are_read_as_the_article_words(lexical_assistant) -> 
 def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
     answer = lexical_assistant.ask(question)
     assert advice_of(answer) == expected
+    assert answer.confidence == "high"
     assert all(f"Råd {n}" in answer.answer for n in expected)
 
 
