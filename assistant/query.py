@@ -201,7 +201,7 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             asks_name=_matches("answer_type", "name", text),
             focus=self._focus(text),
-            cues=tuple(c for c, p in patterns()["cues"].items() if c in _CUES and p.search(text)),
+            cues=tuple(c for c, p in patterns()["cues"].items() if p.search(text)),
             unknown_names=self._unknown_names(question),
             parts=parts if len(parts) > 1 else (),
             doc_id=doc_id,
@@ -251,7 +251,6 @@ class QueryReader:
 
 _FRAMING = ("count", "age", "measure", "name")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
-_CUES: tuple[Cue, ...] = ("now", "before", "why", "who", "where", "when")
 
 
 def _without_framing(text: str) -> str:
