@@ -24,6 +24,9 @@ from assistant.resources import read_text
 MetaField = Literal["date", "title", "about"]
 Cue = Literal["now", "before", "why", "who", "where", "when"]
 MAX_PARTS = 3
+MAX_WORDS_READ = 40
+"""Distinct words of a question looked up for typos and abbreviations: a question has a
+few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -212,7 +215,7 @@ class QueryReader:
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         english = self.lexicon.is_english(tokens)
         corrections: dict[str, str] = {}
-        for token in dict.fromkeys(tokens):
+        for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
             target = self._read_word(token, english)
             if target and target != token:
                 corrections[token] = target
