@@ -16,9 +16,9 @@ from typing import Any, Literal, Protocol
 from langchain_core.documents import Document
 
 from assistant.danish import split_sentences
-from assistant.query import QueryAnalysis, Turn, patterns
+from assistant.query import QueryAnalysis, Turn, answers_cues, patterns
 from assistant.resources import messages
-from assistant.retrieval import OPPOSITE_CUES, LexicalIndex, SearchResult
+from assistant.retrieval import LexicalIndex, SearchResult
 
 AbstainReason = Literal["not_in_article", "off_topic"]
 Confidence = Literal["high", "low"]
@@ -390,15 +390,8 @@ class ExtractiveAnswerer:
     ) -> float:
         """The question's words in the sentence, and whether it is of the kind asked for
         ("Nu er …" for a question about now; a sentence about then counts against it)."""
-        answers = patterns()["answers"]
-        kind = 0
-        for cue in analysis.cues:
-            kind += bool(answers[cue].search(sentence))
-            opposite = OPPOSITE_CUES.get(cue)
-            if opposite and opposite not in analysis.cues:
-                kind -= bool(answers[opposite].search(sentence))
         bonus = CUE_BONUS * max(weights.values(), default=0.0)
-        return self._overlap(sentence, weights) + bonus * kind
+        return self._overlap(sentence, weights) + bonus * answers_cues(sentence, analysis.cues)
 
     def _cue_order(
         self, analysis: QueryAnalysis, docs: Sequence[Document], weights: dict[str, float]

@@ -135,7 +135,8 @@ class Analyzer:
         """What a compound may split into: the corpus's stems and common Danish words'."""
 
     def words(self, text: str, strict: bool = True) -> list[str]:
-        """Lower-case words without stop words, in order; ``strict`` drops question words too."""
+        """Lower-case words without stop words, in order; ``strict`` drops the extra stop words
+        too (English ones, for English questions)."""
         stopwords = self._stopwords if strict else self._base_stopwords
         words: list[str] = []
         for word in _WORD.findall(text.lower()):
@@ -196,7 +197,7 @@ class Analyzer:
         for cut in range(len(word) - 4, 2, -1):
             head, rest = word[:cut], word[cut:]
             if cut == 3 and head not in self.surface_words:
-                continue  # a three-letter head only when the article uses it ("job")
+                continue
             if len(self.stem(head)) < 3 or self.stem(head) not in self._part_stems:
                 continue
             for link in _LINKING:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -44,11 +44,13 @@ def zipf(word: str, lang: str) -> float:
     return round(math.log10(frequency) + 9, 2) if frequency else 0.0
 
 
-def common_danish_words() -> list[str]:
-    """The most frequent Danish words (``wordfreq``), for spelling and compound parts."""
+@cache
+def common_danish_words() -> tuple[str, ...]:
+    """The most frequent Danish words (``wordfreq``), for spelling and compound parts (read
+    once: the analyzer and the lexicon both use them)."""
     from wordfreq import top_n_list
 
-    return top_n_list("da", _DICTIONARY_SIZE)
+    return tuple(top_n_list("da", _DICTIONARY_SIZE))
 
 
 def _max_edits(word: str) -> int:
@@ -78,10 +80,10 @@ class Lexicon:
         """0 for everyday Danish words, 1 for rare ones and words Danish does not know."""
         if word.isdigit():
             return 1.0
-        zipf = self.zipf(word)
-        if zipf == 0:
+        frequency = self.zipf(word)
+        if frequency == 0:
             return 1.0
-        return min(1.0, max(0.0, (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)))
+        return min(1.0, max(0.0, (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)))
 
     def is_known(self, word: str) -> bool:
         """A Danish word, or a word of the corpus."""

@@ -264,6 +264,23 @@ def _without_framing(text: str) -> str:
     return text
 
 
+OPPOSITE_CUES = {"now": "before", "before": "now"}
+
+
+def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:
+    """How far a sentence is of the kind the question asks for: one for each cue it answers
+    ("Nu er …" for a question about now), less one for each opposite it answers instead
+    ("… var …" when the question asks about now, not before)."""
+    answers = patterns()["answers"]
+    kind = 0
+    for cue in cues:
+        kind += bool(answers[cue].search(sentence))
+        opposite = OPPOSITE_CUES.get(cue)
+        if opposite and opposite not in cues:
+            kind -= bool(answers[opposite].search(sentence))
+    return kind
+
+
 def _matches(table: str, name: str, text: str) -> bool:
     return bool(patterns()[table][name].search(text))
 

@@ -28,7 +28,13 @@ from pydantic import ConfigDict
 from assistant.chunks import Chunk
 from assistant.danish import Analyzer
 from assistant.lexicon import Lexicon, common_danish_words
-from assistant.query import ArticleShape, QueryAnalysis, QueryReader, Turn, patterns
+from assistant.query import (
+    ArticleShape,
+    QueryAnalysis,
+    QueryReader,
+    Turn,
+    answers_cues,
+)
 from assistant.resources import load_glossary
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -40,7 +46,6 @@ COVERAGE_WEIGHT = 0.1
 CUE_WEIGHT = 0.5
 """A passage with a sentence of the kind the question asks for ("nu", "fordi") moves up."""
 PHRASE_WEIGHT = 0.2
-OPPOSITE_CUES = {"now": "before", "before": "now"}
 _META_PENALTY = 0.5
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 _LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
@@ -122,16 +127,22 @@ class LexicalIndex:
             return specificity
         return specificity * max(self._idf[f] for f in forms) / self._rare_idf
 
-    def match(self, words: Sequence[str], doc: int) -> Match:
-        """How much of the question the passage covers, each word weighted by ``weight``."""
-        total = found = 0.0
-        present = self._doc_terms[doc]
-        for word in dict.fromkeys(words):
-            weight = self.weight(word)
-            total += weight
-            if any(f in present for f in self.forms(word)):
-                found += weight
-        return Match(found / total if total else 0.0)
+    def matches(self, words: Sequence[str]) -> list[Match]:
+        """How much of the question each passage covers, each word weighted by ``weight``
+        (weights and forms are worked out once per question, not once per passage)."""
+        words = list(dict.fromkeys(words))
+        weights = [self.weight(w) for w in words]
+        forms = [self.forms(w) for w in words]
+        total = sum(weights)
+        out = []
+        for present in self._doc_terms:
+            found = sum(
+                weight
+                for weight, word_forms in zip(weights, forms, strict=True)
+                if any(f in present for f in word_forms)
+            )
+            out.append(Match(found / total if total else 0.0))
+        return out
 
     def missing_topic(
         self, words: Sequence[str], focus: Sequence[str], topic_share: float
@@ -272,7 +283,7 @@ class HybridRetriever(BaseRetriever):
         words = analysis.content_words
         if analysis.context and len(words) <= 1:
             words = tuple(self.lexical.analyzer.words(analysis.context))
-        matches = [self.lexical.match(words, i) for i in range(len(self.chunks))]
+        matches = self.lexical.matches(words)
         if self.mode != "dense":
             # A passage that covers more of what the question is about (rare words weigh most)
             # moves up: BM25 alone lets frequent common words outweigh the topic.
@@ -342,16 +353,12 @@ class HybridRetriever(BaseRetriever):
         The share of its sentences that answer the cue ("nu …" for a question about now),
         less the share that answer the opposite one ("var", "hidtidige" for "before").
         """
-        answers = patterns()["answers"]
         scores = np.zeros(len(self.chunks))
-        for cue in analysis.cues:
-            opposite = OPPOSITE_CUES.get(cue)
+        if analysis.cues:
             for i, chunk in enumerate(self.chunks):
                 sentences = chunk.sentences or (chunk.text,)
-                share = sum(bool(answers[cue].search(s)) for s in sentences)
-                if opposite and opposite not in analysis.cues:
-                    share -= sum(bool(answers[opposite].search(s)) for s in sentences)
-                scores[i] += share / len(sentences)
+                kinds = sum(answers_cues(s, analysis.cues) for s in sentences)
+                scores[i] = kinds / len(sentences)
         return scores
 
     def _phrases(self, text: str) -> np.ndarray:
