@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.documents import Document
 
 from assistant.danish import split_sentences
-from assistant.query import QueryAnalysis, Turn, answers_cues, patterns
+from assistant.query import CONTACT_CUES, QueryAnalysis, Turn, answers_cues, patterns
 from assistant.resources import messages
 from assistant.retrieval import LexicalIndex, SearchResult
 
@@ -236,6 +236,9 @@ class ExtractiveAnswerer:
             return False
         if "when" in analysis.cues and not self._time_of(analysis, sentences):
             return False
+        for cue in CONTACT_CUES:
+            if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
+                return False
         return self._about_the_person_asked(analysis, sentences)
 
     def _time_of(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
@@ -357,6 +360,7 @@ class ExtractiveAnswerer:
             ),
             key=lambda c: (-c[0], c[1]),
         )
+        scored = self._with_contact_details(analysis, scored)
         best = scored[0][0] if scored else 0.0
         if docs[0].metadata.get("advice") is not None and best > 0 and not analysis.followup:
             # A piece of advice is one short argument: quote all of it.
@@ -384,6 +388,17 @@ class ExtractiveAnswerer:
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
+
+    @staticmethod
+    def _with_contact_details(
+        analysis: QueryAnalysis, scored: list[tuple[float, int, str]]
+    ) -> list[tuple[float, int, str]]:
+        """A question for a phone number or an e-mail address is answered by the sentences
+        that hold one, when the passage has them, not by the others that name the person."""
+        answers = patterns()["answers"]
+        asked = [answers[c] for c in CONTACT_CUES if c in analysis.cues]
+        holding = [c for c in scored if any(p.search(c[2]) for p in asked)]
+        return holding or scored
 
     def _sentence_score(
         self, sentence: str, weights: dict[str, float], analysis: QueryAnalysis

@@ -61,9 +61,22 @@ CARDINALS: dict[str, int] = {
 
 
 @cache
-def _abbreviations() -> frozenset[str]:
-    """Words that end with a period without ending the sentence (lower-case, whole token)."""
-    return frozenset(load_lines("abbreviations_da.txt"))
+def _abbreviations() -> dict[str, str]:
+    """Words that end with a period without ending the sentence (lower-case, whole token),
+    each with what it stands for ("" when it is not read out)."""
+    entries = (line.split(maxsplit=1) for line in load_lines("abbreviations_da.txt"))
+    return {e[0]: e[1] if len(e) > 1 else "" for e in entries}
+
+
+@cache
+def _expansions() -> dict[str, str]:
+    """The abbreviations as typed in a chat, without periods ("tlf", "ift"), read out."""
+    return {a.replace(".", ""): words for a, words in _abbreviations().items() if words}
+
+
+def expand_abbreviation(word: str) -> str | None:
+    """What a Danish abbreviation typed without its periods stands for ("tlf" -> "telefon")."""
+    return _expansions().get(word.lower().replace(".", ""))
 
 
 def split_sentences(text: str) -> list[str]:

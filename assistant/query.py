@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from assistant.danish import CARDINALS, ORDINALS, Analyzer
+from assistant.danish import CARDINALS, ORDINALS, Analyzer, expand_abbreviation
 from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
 MetaField = Literal["date", "title", "about"]
-Cue = Literal["now", "before", "why", "who", "where", "when"]
+Cue = Literal["now", "before", "why", "who", "where", "when", "phone", "email", "contact"]
+CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact")
+"""Cues whose answer is a detail of its own kind: a phone number, an e-mail address."""
 MAX_PARTS = 3
 MAX_WORDS_READ = 40
 """Distinct words of a question looked up for typos and abbreviations: a question has a
@@ -227,6 +229,8 @@ class QueryReader:
     def _read_word(self, word: str, english: bool) -> str | None:
         if word in self.translations:
             return " ".join(self.translations[word])
+        if not english and (expanded := expand_abbreviation(word)):
+            return expanded
         if english or word.isdigit() or self.analyzer.is_stopword(word):
             return None
         if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
@@ -238,7 +242,7 @@ class QueryReader:
         words = []
         for pattern in patterns()["focus"]["patterns"]:
             for match in pattern.finditer(text):
-                phrase = self.analyzer.words(match["phrase"])
+                phrase = [w for w in self.analyzer.words(match["phrase"]) if not _names_contact(w)]
                 if phrase:
                     words.append(max(phrase, key=self.lexicon.specificity))
         return tuple(dict.fromkeys(words))
@@ -279,6 +283,12 @@ def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:
         if opposite and opposite not in cues:
             kind -= bool(answers[opposite].search(sentence))
     return kind
+
+
+def _names_contact(word: str) -> bool:
+    """ "e-mailadresse", "telefonnummer": the kind of detail asked for, which the answer
+    shows (an address, a number) rather than names."""
+    return any(patterns()["cues"][cue].search(word) for cue in CONTACT_CUES)
 
 
 def _matches(table: str, name: str, text: str) -> bool:

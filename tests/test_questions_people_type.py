@@ -106,3 +106,28 @@ def test_a_partial_answer_says_so_and_a_direct_one_does_not(lexical_assistant) -
     assert not partial.abstained and partial.confidence == "low"
     assert partial.answer.startswith("Artiklen siger det ikke direkte, men skriver:")
     assert partial.to_dict()["confidence"] == "low"
+
+
+def test_a_chat_abbreviation_of_danish_is_read_out(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad er jan struwe poulsens tlf")
+    assert {"from": "tlf", "to": "telefon"} in answer.corrections
+    assert "33 70 32 34" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("Hvilken e-mailadresse har Jesper Hosbond Jensen?", "jeho@komponent.dk"),
+        ("hvordan kan man kontakte jesper", "21 35 03 49"),
+    ],
+)
+def test_contact_details_are_quoted_from_the_sentence_that_holds_them(
+    lexical_assistant, question: str, detail: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and detail in answer.answer
+    assert "konsulenter" not in answer.answer, "not the sentence that only names them"
+
+
+def test_a_contact_detail_the_article_lacks_is_declined(lexical_assistant) -> None:
+    assert lexical_assistant.ask("Hvad er Peter Karms e-mail?").abstained
