@@ -251,7 +251,8 @@ class QueryReader:
         names = []
         for match in _NAME.finditer(question):
             words = self.analyzer.words(match.group(0), strict=False)
-            if match.start() and words and not any(self.analyzer.known(w) for w in words):
+            known = [w for w in words if self.analyzer.known(w) or w in self.translations]
+            if match.start() and words and not known:
                 names.append(match.group(0))
         return tuple(names)
 
@@ -274,11 +275,13 @@ OPPOSITE_CUES = {"now": "before", "before": "now"}
 def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:
     """How far a sentence is of the kind the question asks for: one for each cue it answers
     ("Nu er …" for a question about now), less one for each opposite it answers instead
-    ("… var …" when the question asks about now, not before)."""
+    ("… var …" when the question asks about now, and the sentence says nothing of now)."""
     answers = patterns()["answers"]
     kind = 0
     for cue in cues:
-        kind += bool(answers[cue].search(sentence))
+        if answers[cue].search(sentence):
+            kind += 1  # "Engang var det …, men det er det ikke længere" answers then and now
+            continue
         opposite = OPPOSITE_CUES.get(cue)
         if opposite and opposite not in cues:
             kind -= bool(answers[opposite].search(sentence))

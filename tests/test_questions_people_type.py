@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.query import answers_cues
 from assistant.retrieval import Turn
 
 
@@ -131,3 +132,18 @@ def test_contact_details_are_quoted_from_the_sentence_that_holds_them(
 
 def test_a_contact_detail_the_article_lacks_is_declined(lexical_assistant) -> None:
     assert lexical_assistant.ask("Hvad er Peter Karms e-mail?").abstained
+
+
+def test_a_capitalised_english_word_the_glossary_knows_is_no_unknown_name(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("What does Haderslev Municipality say about security?")
+    assert {"from": "municipality", "to": "kommune"} in answer.corrections
+    assert not answer.abstained and "sikkerhed" in answer.answer.lower()
+
+
+def test_a_sentence_about_then_and_now_answers_a_question_about_before() -> None:
+    then_and_now = "Engang var det mere adskilt, men det er det ikke længere."
+    assert answers_cues(then_and_now, ("before",)) == 1
+    assert answers_cues(then_and_now, ("now",)) == 1
+    assert answers_cues("Det var en del af en fagforvaltning.", ("now",)) == -1
