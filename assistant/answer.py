@@ -275,7 +275,9 @@ class ExtractiveAnswerer:
                 lines.append(text)
                 continue
             numbers = {c.n: _merge(citations, c) for c in draft.citations}
-            lines.append(_renumber(draft.answer, numbers))
+            line = _renumber(draft.answer, numbers)
+            if line not in lines:  # one quote that answers two parts is said once
+                lines.append(line)
         confident = all(d.confidence == "high" for d in drafts)
         return Draft("\n".join(lines), tuple(citations), confidence="high" if confident else "low")
 

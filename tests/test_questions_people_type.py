@@ -147,3 +147,8 @@ def test_a_sentence_about_then_and_now_answers_a_question_about_before() -> None
     assert answers_cues(then_and_now, ("before",)) == 1
     assert answers_cues(then_and_now, ("now",)) == 1
     assert answers_cues("Det var en del af en fagforvaltning.", ("now",)) == -1
+
+
+def test_a_quote_that_answers_two_parts_is_said_once(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad betyder begynd småt, og hvorfor er det en fordel?")
+    assert answer.answer.count("små skibe") == 1
