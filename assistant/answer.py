@@ -148,6 +148,17 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
     return [d for d in docs if analysis.doc_id in (None, d.metadata.get("doc_id"))]
 
 
+_WORD = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
+
+
+def _names_someone(sentence: str, asked: Set[str]) -> bool:
+    """A capitalised word after the sentence's first that the question does not already
+    give: a person, a place or an organisation ("… i samarbejde med KL og Komponent"; not
+    "Den Ny Syntese" for "Hvem har skrevet Den Ny Syntese?"). "I" (you) is a pronoun."""
+    words = _WORD.findall(sentence)[1:]
+    return any(w[0].isupper() and len(w) > 1 and w.lower() not in asked for w in words)
+
+
 def _renumber(text: str, numbers: dict[int, int]) -> str:
     """Citation markers of one part's answer as numbered in the whole answer."""
     return _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
@@ -232,25 +243,33 @@ class ExtractiveAnswerer:
             analysis.quantity.answered_by(s, self._analyzer) for s in sentences
         ):
             return False
-        if analysis.asks_name and not any(answers["who"].search(s) for s in sentences):
+        asked = {w.lower() for w in _WORD.findall(analysis.text)}
+        named = [s for s in sentences if _names_someone(s, asked)]
+        if analysis.asks_name:  # "Hvad hedder …?": a name of first name and surname
+            named = [s for s in named if answers["who"].search(s)]
+        if (analysis.asks_name or "who" in analysis.cues) and not self._speaks_of_asked(
+            analysis, named
+        ):
             return False
-        if "when" in analysis.cues and not self._time_of(analysis, sentences):
+        timed = [s for s in sentences if answers["when"].search(s)]
+        if "when" in analysis.cues and not self._speaks_of_asked(analysis, timed):
             return False
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
         return self._about_the_person_asked(analysis, sentences)
 
-    def _time_of(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
-        """ "Hvornår …?": a sentence with a time in it that speaks of the question's most
-        specific word ("Hvornår går han på pension?" is not answered by "for to år siden")."""
+    def _speaks_of_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
+        """Does one of the sentences (those with a time, or a name) speak of the question's
+        most specific word? "Hvornår går han på pension?" is not answered by "for to år
+        siden", "Hvem vandt kommunalvalget?" not by a sentence about the election that names
+        no one, "Hvem er direktør for KL?" not by one that names someone else from KL."""
         words = analysis.content_words
         heaviest = max(words, key=self._lexical.weight, default=None)
-        timed = [s for s in sentences if patterns()["answers"]["when"].search(s)]
-        if heaviest is None:
-            return bool(timed)
+        if heaviest is None or (analysis.followup and len(words) <= 1):
+            return bool(sentences)  # "Hvem ellers?": what is asked about is the conversation's
         forms = set(self._lexical.forms(heaviest))
-        return any(forms & set(self._analyzer.terms(s)) for s in timed)
+        return any(forms & set(self._analyzer.terms(s)) for s in sentences)
 
     def _about_the_person_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
         """ "Hvad er Peter Karms telefonnummer?" is not answered by another person's number:

@@ -152,3 +152,26 @@ def test_a_sentence_about_then_and_now_answers_a_question_about_before() -> None
 def test_a_quote_that_answers_two_parts_is_said_once(lexical_assistant) -> None:
     answer = lexical_assistant.ask("hvad betyder begynd småt, og hvorfor er det en fordel?")
     assert answer.answer.count("små skibe") == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvem vandt kommunalvalget i Haderslev?",  # the election is there; no one who won it
+        "Hvem er direktør for KL?",  # someone from KL is named, but not as its director
+        "hvem har skrevet den ny syntese",  # the name the question gives is no answer
+    ],
+)
+def test_who_is_declined_when_the_sentences_name_no_one_for_it(
+    lexical_assistant, question: str
+) -> None:
+    assert lexical_assistant.ask(question).abstained
+
+
+def test_who_is_answered_by_the_sentence_that_names_them(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvem står bag analysen?")
+    assert not answer.abstained
+    assert "KL" in answer.answer and "Komponent" in answer.answer
+    jesper = lexical_assistant.ask("Hvem er Jesper Hosbond Jensen?")
+    history = [Turn("user", jesper.question), Turn("assistant", jesper.answer)]
+    assert not lexical_assistant.ask("Hvem ellers?", history).abstained
