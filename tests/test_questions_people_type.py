@@ -175,3 +175,25 @@ def test_who_is_answered_by_the_sentence_that_names_them(lexical_assistant) -> N
     jesper = lexical_assistant.ask("Hvem er Jesper Hosbond Jensen?")
     history = [Turn("user", jesper.question), Turn("assistant", jesper.answer)]
     assert not lexical_assistant.ask("Hvem ellers?", history).abstained
+
+
+def test_a_date_asked_of_something_else_is_no_question_about_the_article(
+    lexical_assistant,
+) -> None:
+    assert "18. maj 2022" in lexical_assistant.ask("hvilken dato er artiklen fra?").answer
+    answer = lexical_assistant.ask("hvilken dato blev den nye styrelsesvedtægt vedtaget")
+    assert answer.abstained, "the article says 'sidste år', no date"
+
+
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        ("What are the seven pieces of advice the director gives?", [1, 2, 3, 4, 5, 6, 7]),
+        ("hvem bliver interviewet i artiklen?", [None]),
+    ],
+)
+def test_more_ways_to_ask_for_the_list_and_the_article(
+    lexical_assistant, question: str, advice: list
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert advice_of(answer) == advice and answer.confidence == "high"
