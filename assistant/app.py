@@ -452,6 +452,7 @@ def create_assistant(
         dense_weight=settings.dense_weight,
         k=settings.top_k,
         topic_share=settings.topic_share,
+        topic_min_weight=settings.topic_min_weight,
     )
     title = articles[0].title if len(articles) == 1 else "artiklerne"
     extractive = ExtractiveAnswerer(lexical, title, settings.high_confidence_coverage)

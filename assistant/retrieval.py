@@ -145,7 +145,7 @@ class LexicalIndex:
         return out
 
     def missing_topic(
-        self, words: Sequence[str], focus: Sequence[str], topic_share: float
+        self, words: Sequence[str], focus: Sequence[str], topic_share: float, min_weight: float
     ) -> tuple[str, ...]:
         """What the question is about, when the article does not have it (else ``()``).
 
@@ -153,14 +153,16 @@ class LexicalIndex:
         hjemmearbejde?") when the article lacks it, or the question's topic words (those that
         weigh at least ``topic_share`` of the heaviest) when the article has none of them:
         "Hvad mener Peter Karm om hjemmearbejde?" is about "hjemmearbejde", while the person
-        is on every page and says little about what is asked.
+        is on every page and says little about what is asked. A question whose heaviest word
+        weighs less than ``min_weight`` (everyday words: "fordel", "starte", "ifølge") has no
+        topic the article must hold.
         """
         missing_focus = [w for w in focus if not self.in_article(w)]
         if missing_focus:
             return tuple(missing_focus)
         weights = {w: self.weight(w) for w in dict.fromkeys(words)}
         heaviest = max(weights.values(), default=0.0)
-        if heaviest <= 0:
+        if heaviest <= 0 or heaviest < min_weight:
             return ()
         topic = [w for w, weight in weights.items() if weight >= topic_share * heaviest]
         return () if any(self.in_article(w) for w in topic) else tuple(topic)
@@ -210,6 +212,7 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float = 0.3
     k: int = 5
     topic_share: float = 0.5
+    topic_min_weight: float = 0.25
 
     def _get_relevant_documents(
         self,
@@ -313,7 +316,7 @@ class HybridRetriever(BaseRetriever):
             if not words:
                 return analysis.content_words
         focus = [w for w in analysis.focus if w in words]
-        return self.lexical.missing_topic(words, focus, self.topic_share)
+        return self.lexical.missing_topic(words, focus, self.topic_share, self.topic_min_weight)
 
     def _advice_count(self, analysis: QueryAnalysis) -> int:
         return sum(1 for c in self.chunks if c.advice is not None and c.doc_id == analysis.doc_id)

@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         description="A question's topic is its words weighing at least this share of its"
         " most specific one; when the article has none of them, it does not say.",
     )
+    topic_min_weight: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="A question whose most specific word weighs less than this (an everyday"
+        " word: 'fordel', 'starte', 'ifølge') has no topic the article must hold.",
+    )
     high_confidence_coverage: float = Field(
         0.5,
         ge=0,

@@ -197,3 +197,9 @@ def test_more_ways_to_ask_for_the_list_and_the_article(
 ) -> None:
     answer = lexical_assistant.ask(question)
     assert advice_of(answer) == advice and answer.confidence == "high"
+
+
+def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("er digi et mål i sig selv iflg direktøren")
+    assert not answer.abstained and "middel" in answer.answer
+    assert lexical_assistant.ask("hvad siger han om løn").abstained, "the focus still counts"
