@@ -242,7 +242,7 @@ class QueryReader:
         words = []
         for pattern in patterns()["focus"]["patterns"]:
             for match in pattern.finditer(text):
-                phrase = [w for w in self.analyzer.words(match["phrase"]) if not _names_contact(w)]
+                phrase = [w for w in self.analyzer.words(match["phrase"]) if not _names_detail(w)]
                 if phrase:
                     words.append(max(phrase, key=self.lexicon.specificity))
         return tuple(dict.fromkeys(words))
@@ -288,10 +288,13 @@ def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:
     return kind
 
 
-def _names_contact(word: str) -> bool:
-    """ "e-mailadresse", "telefonnummer": the kind of detail asked for, which the answer
-    shows (an address, a number) rather than names."""
-    return any(patterns()["cues"][cue].search(word) for cue in CONTACT_CUES)
+def _names_detail(word: str) -> bool:
+    """ "e-mailadresse", "telefonnummer", "stilling": the kind of detail asked for, which the
+    answer shows (an address, a number, a title before a name) rather than names."""
+    cues = patterns()["cues"]
+    return patterns()["answer_type"]["role"].search(word) is not None or any(
+        cues[cue].search(word) for cue in CONTACT_CUES
+    )
 
 
 def _matches(table: str, name: str, text: str) -> bool:

@@ -203,3 +203,18 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
     answer = lexical_assistant.ask("er digi et mål i sig selv iflg direktøren")
     assert not answer.abstained and "middel" in answer.answer
     assert lexical_assistant.ask("hvad siger han om løn").abstained, "the focus still counts"
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Hvilken stilling har Jesper Hosbond Jensen?", "chefkonsulent"),
+        ("Hvilken stilling havde Peter Karm i Vejle?", "økonomidirektør"),
+    ],
+)
+def test_a_title_is_read_from_the_sentence_that_names_the_person(
+    lexical_assistant, question: str, title: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and title in answer.answer
+    assert lexical_assistant.ask("Hvilken uddannelse har Peter Karm?").abstained
