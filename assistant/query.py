@@ -242,8 +242,8 @@ class QueryReader:
         words = []
         for pattern in patterns()["focus"]["patterns"]:
             for match in pattern.finditer(text):
-                phrase = [w for w in self.analyzer.words(match["phrase"]) if not _names_detail(w)]
-                if phrase:
+                phrase = self.analyzer.words(match["phrase"])
+                if phrase and not any(_names_detail(w) for w in phrase):
                     words.append(max(phrase, key=self.lexicon.specificity))
         return tuple(dict.fromkeys(words))
 
