@@ -47,6 +47,7 @@ import httpx
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.app import build_index, create_assistant, make_embedder
+from assistant.chroma_embedding import ChromaEmbedding
 from assistant.corpus import load_corpus
 from assistant.danish import format_date
 from assistant.evaluation import EvalQuestion, is_relevant, load_questions
@@ -81,7 +82,9 @@ def baseline_recipe(settings: Settings) -> Any:
     embedder = make_embedder(settings)
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
     collection = client.create_collection(
-        "baseline", configuration={"hnsw": {"space": "cosine"}}, embedding_function=embedder
+        "baseline",
+        configuration={"hnsw": {"space": "cosine"}},
+        embedding_function=ChromaEmbedding(embedder),
     )
     collection.add(
         ids=[str(i) for i in range(len(chunks))],
