@@ -23,6 +23,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant.answer import Answer, Answerer, Draft, ExtractiveAnswerer, Retrieved
 from assistant.chunks import Chunk, chunk_corpus
 from assistant.corpus import Article, load_corpus
+from assistant.danish import Analyzer
 from assistant.embeddings import SentenceEmbedder
 from assistant.index import IndexMissingError, SyncReport, VectorIndex
 from assistant.query_encoder import (
@@ -35,6 +36,7 @@ from assistant.query_encoder import (
 )
 from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
 from assistant.settings import Settings
+from assistant.wordtable import WordTable, write_table
 
 STREAM_STEPS = 8
 V = TypeVar("V")
@@ -253,6 +255,11 @@ class Assistant:
             },
         )
 
+    def preload(self) -> None:
+        """Load the language libraries' data that the word table spares a fresh process, so a
+        server's first question with a word the table lacks does not wait for it."""
+        self.retriever.lexical.analyzer.table.preload()
+
     def with_retrieval_mode(self, mode: Mode) -> Assistant:
         """The same assistant retrieving with one signal only (for comparisons)."""
         retriever = self.retriever.model_copy(update={"mode": mode})
@@ -350,10 +357,13 @@ def build_index(
     embedder: SentenceEmbedder | None = None,
 ) -> SyncReport:
     """Embed the corpus into the vector index, re-embedding only what changed, and export the
-    query encoder beside it (see ``assistant.query_encoder``) when it is missing or stale."""
+    query encoder beside it (see ``assistant.query_encoder``) when it is missing or stale;
+    beside a local index, the word table too (``assistant.wordtable``)."""
     chunks = chunk_corpus(load_corpus(settings.corpus_dir))
     embedder = embedder or make_embedder(settings)
     report = VectorIndex(settings, embedder).sync(chunks, rebuild=rebuild, progress=progress)
+    if not settings.chroma_url:
+        _ensure_word_table(settings.index_dir, chunks)
     if settings.query_encoder == "onnx":
         folder = _encoder_folder(settings, embedder)
         try:
@@ -365,6 +375,19 @@ def build_index(
                 "the query encoder could not be exported to %s: %s", folder, first_line(exc)
             )
     return report
+
+
+def _ensure_word_table(folder: Path, chunks: Sequence[Chunk]) -> None:
+    """Write the word table unless the one there is current and has every corpus word."""
+    analyzer = Analyzer()
+    words = {w for c in chunks for t in (c.search_text, c.text) for w in analyzer.words(t, False)}
+    if not WordTable.load(folder).covers(words):
+        write_table(folder, words)
+
+
+def _word_table(settings: Settings) -> WordTable:
+    """The word table beside a local index (one that asks the libraries for a server's)."""
+    return WordTable() if settings.chroma_url else WordTable.load(settings.index_dir)
 
 
 def _encoder_folder(settings: Settings, embedder: SentenceEmbedder) -> Path:
@@ -434,7 +457,7 @@ def create_assistant(
     articles = load_corpus(settings.corpus_dir)
     chunks: list[Chunk] = chunk_corpus(articles)
     mode = mode or settings.retrieval_mode
-    lexical = LexicalIndex(chunks)
+    lexical = LexicalIndex(chunks, _word_table(settings))
     dense_search = None
     encode: QueryEncode | None = None
     if mode != "bm25":

@@ -85,6 +85,7 @@ class Service:
             assistant.ask("Hvad er det første råd?")  # warm every path once
             self.assistant = assistant
             log.info("assistant ready")
+            assistant.preload()  # before the chat, which waits for this
         except Exception as exc:
             log.exception("the assistant could not start")
             self.error_code = _STARTUP_ERRORS.get(type(exc).__name__, "unexpected")
