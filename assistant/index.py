@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 _MODEL_KEY = "embedding_model"
 _MARKER = ".assistant-index"
 SNAPSHOT = "passages.npz"
+_DATABASE = "chroma.sqlite3"
+_SQLITE_HEADER = b"SQLite format 3\x00"
 _SNAPSHOT_FORMAT = 1
 _KEEP = frozenset({"README.md", ".index.lock", _MARKER, "query-encoder", ".query-encoder.lock"})
 """Kept by ``--rebuild``: the marker, and the query encoder's export, which checks itself
@@ -178,7 +180,7 @@ class VectorIndex:
         return FileLock(str(lock_path), timeout=120)
 
     def _exists_locally(self) -> bool:
-        return (self._settings.index_dir / "chroma.sqlite3").is_file()
+        return (self._settings.index_dir / _DATABASE).is_file()
 
     def _embedding_function(self) -> Any:
         from assistant.chroma_embedding import ChromaEmbedding
@@ -317,11 +319,22 @@ class VectorIndex:
         return DenseVectors(tuple(stored["ids"]), matrix)
 
     def _snapshot_key(self) -> dict[str, Any]:
-        """What a snapshot must belong to: this format, model (and prompt), collection."""
+        """What a snapshot must belong to: this format, model (and prompt), collection, and
+        Chroma's database as it was then, by size and header (reading it changes its time,
+        not its size): a database overwritten or cut short since is opened, and its damage
+        reported, instead of answered around."""
+        database = self._settings.index_dir / _DATABASE
+        try:
+            with database.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+            size = database.stat().st_size
+        except OSError:
+            header, size = b"", -1
         return {
             "format": _SNAPSHOT_FORMAT,
             "model": self._embedder.identity,
             "collection": self._settings.collection,
+            "database": size if header == _SQLITE_HEADER else -1,
         }
 
     def _write_snapshot(self, stored: GetResult) -> None:
@@ -362,14 +375,17 @@ class VectorIndex:
                 matrix = np.asarray(data["matrix"], dtype=np.float32)
         except Exception:  # unreadable or damaged (zip, JSON, shapes): Chroma decides
             return None
-        if key != self._snapshot_key() or stored != wanted or matrix.shape[0] != len(ids):
+        current = self._snapshot_key()
+        if current["database"] < 0 or key != current or stored != wanted:
+            return None
+        if matrix.shape[0] != len(ids):
             return None
         return DenseVectors(ids, matrix)
 
 
 def _chroma_file(path: Path) -> bool:
     """Chroma's database, or one of its segment folders (named by a UUID)."""
-    if path.name == "chroma.sqlite3":
+    if path.name == _DATABASE:
         return path.is_file()
     try:
         uuid.UUID(path.name)
