@@ -376,9 +376,12 @@ class VectorIndex:
         except Exception:  # unreadable or damaged (zip, JSON, shapes): Chroma decides
             return None
         current = self._snapshot_key()
-        if current["database"] < 0 or key != current or stored != wanted:
-            return None
-        if matrix.shape[0] != len(ids):
+        if (
+            current["database"] < 0
+            or key != current
+            or stored != wanted
+            or matrix.shape[0] != len(ids)
+        ):
             return None
         return DenseVectors(ids, matrix)
 
