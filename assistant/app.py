@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from cachetools import LRUCache
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answer import Answer, Answerer, Draft, ExtractiveAnswerer, Retrieved
 from assistant.chunks import Chunk, chunk_corpus
 from assistant.corpus import Article, load_corpus
+from assistant.danish import Analyzer
 from assistant.embeddings import SentenceEmbedder
 from assistant.index import IndexMissingError, SyncReport, VectorIndex
 from assistant.query_encoder import (
@@ -35,9 +36,12 @@ from assistant.query_encoder import (
 )
 from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
 from assistant.settings import Settings
+from assistant.wordtable import WordTable, write_table
 
 STREAM_STEPS = 8
 V = TypeVar("V")
+In = TypeVar("In")
+Out = TypeVar("Out")
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +90,22 @@ def normalise_history(
             raise InputError("history", f"a history turn is longer than {max_chars} characters")
         turns.append(Turn(item["role"], clean_text(content)))
     return turns[-max_turns:] if max_turns else []
+
+
+class Step(Runnable[In, Out]):
+    """One step of the chain: a LangChain runnable that calls ``func``.
+
+    ``RunnableLambda`` inspects its function's signature and opens a traced child run on
+    every call: 0.39 ms per question against 0.08 ms for this (measured over the 374
+    questions of the test set, retrieval and answer alone 0.66 ms). The sequence still
+    reports its run to any callbacks given to ``invoke``.
+    """
+
+    def __init__(self, func: Callable[[In], Out]) -> None:
+        self.func = func
+
+    def invoke(self, input: In, config: RunnableConfig | None = None, **kwargs: Any) -> Out:
+        return self.func(input)
 
 
 @dataclass(frozen=True)
@@ -208,7 +228,7 @@ class Assistant:
     @cached_property
     def chain(self) -> Runnable[_Request, Answer]:
         """question (+ history) -> retrieval -> answer, as LangChain runnables."""
-        return RunnableLambda(self._retrieve) | RunnableLambda(self._answer)
+        return Step(self._retrieve) | Step(self._answer)
 
     def _retrieve(self, request: _Request) -> tuple[_Request, SearchResult, float]:
         start = time.perf_counter()
@@ -252,6 +272,11 @@ class Assistant:
                 "total": round((done - start) * 1000, 2),
             },
         )
+
+    def preload(self) -> None:
+        """Load the language libraries' data that the word table spares a fresh process, so a
+        server's first question with a word the table lacks does not wait for it."""
+        self.retriever.lexical.analyzer.table.preload()
 
     def with_retrieval_mode(self, mode: Mode) -> Assistant:
         """The same assistant retrieving with one signal only (for comparisons)."""
@@ -350,10 +375,13 @@ def build_index(
     embedder: SentenceEmbedder | None = None,
 ) -> SyncReport:
     """Embed the corpus into the vector index, re-embedding only what changed, and export the
-    query encoder beside it (see ``assistant.query_encoder``) when it is missing or stale."""
+    query encoder beside it (see ``assistant.query_encoder``) when it is missing or stale;
+    beside a local index, the word table too (``assistant.wordtable``)."""
     chunks = chunk_corpus(load_corpus(settings.corpus_dir))
     embedder = embedder or make_embedder(settings)
     report = VectorIndex(settings, embedder).sync(chunks, rebuild=rebuild, progress=progress)
+    if not settings.chroma_url:
+        _ensure_word_table(settings.index_dir, chunks)
     if settings.query_encoder == "onnx":
         folder = _encoder_folder(settings, embedder)
         try:
@@ -365,6 +393,19 @@ def build_index(
                 "the query encoder could not be exported to %s: %s", folder, first_line(exc)
             )
     return report
+
+
+def _ensure_word_table(folder: Path, chunks: Sequence[Chunk]) -> None:
+    """Write the word table unless the one there is current and has every corpus word."""
+    analyzer = Analyzer()
+    words = {w for c in chunks for t in (c.search_text, c.text) for w in analyzer.words(t, False)}
+    if not WordTable.load(folder).covers(words):
+        write_table(folder, words)
+
+
+def _word_table(settings: Settings) -> WordTable:
+    """The word table beside a local index (one that asks the libraries for a server's)."""
+    return WordTable() if settings.chroma_url else WordTable.load(settings.index_dir)
 
 
 def _encoder_folder(settings: Settings, embedder: SentenceEmbedder) -> Path:
@@ -434,7 +475,7 @@ def create_assistant(
     articles = load_corpus(settings.corpus_dir)
     chunks: list[Chunk] = chunk_corpus(articles)
     mode = mode or settings.retrieval_mode
-    lexical = LexicalIndex(chunks)
+    lexical = LexicalIndex(chunks, _word_table(settings))
     dense_search = None
     encode: QueryEncode | None = None
     if mode != "bm25":

@@ -1,7 +1,8 @@
-"""Sentence embeddings, loaded only from local files, as a Chroma embedding function.
+"""Sentence embeddings, loaded only from local files.
 
 Chroma's default embedding function downloads an ONNX model, so the collection always gets
-this one explicitly. Prompts make e5-style models ("query: " / "passage: ") work too.
+this one explicitly (wrapped by ``assistant.chroma_embedding``, which alone imports chromadb).
+Prompts make e5-style models ("query: " / "passage: ") work too.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
-
 from assistant.settings import BUNDLED_MODEL
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+Embeddings = list[Any]
+"""One vector per text."""
 
 
 class ModelMissingError(RuntimeError):
@@ -55,8 +56,7 @@ def model_folder(name: str) -> Path | None:
         return None
 
 
-@register_embedding_function
-class SentenceEmbedder(EmbeddingFunction[Documents]):
+class SentenceEmbedder:
     """A sentence-transformers model; loads lazily so building the app stays cheap."""
 
     def __init__(
@@ -100,21 +100,11 @@ class SentenceEmbedder(EmbeddingFunction[Documents]):
         )
         return list(vectors)
 
-    def __call__(self, input: Documents) -> Embeddings:
-        return self._encode(list(input), self.passage_prompt)
-
     def embed_passages(self, texts: list[str], progress: bool = False) -> Embeddings:
         return self._encode(texts, self.passage_prompt, progress=progress)
 
-    def embed_query(self, input: Documents) -> Embeddings:
+    def embed_query(self, input: list[str]) -> Embeddings:
         return self._encode(list(input), self.query_prompt)
-
-    @staticmethod
-    def name() -> str:
-        return "assistant-sentence-transformers"
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -123,10 +113,6 @@ class SentenceEmbedder(EmbeddingFunction[Documents]):
             "passage_prompt": self.passage_prompt,
             "offline": self.offline,
         }
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> SentenceEmbedder:
-        return SentenceEmbedder(**config)
 
     @property
     def identity(self) -> str:

@@ -13,44 +13,22 @@ Every cache here is fed by user input, so each is bounded.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.danish import Analyzer
+from assistant.wordtable import zipf_of
 
 _CACHE = 4096
 COMMON_ZIPF = 5.5
 """Words at least this frequent in Danish (per billion words, log10) are everyday words."""
 RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
-_DICTIONARY_SIZE = 30_000
 _MIN_TYPO_LENGTH = 4
 _ENGLISH_MARGIN = 1.0
-
-
-def zipf(word: str, lang: str) -> float:
-    """``wordfreq``'s Zipf frequency of a lower-case word (log10 per billion words; 0: unseen).
-
-    Read from its frequency table directly: ``zipf_frequency`` keeps every word it was asked
-    about in a cache of 100,000, and words users type must not fill memory.
-    """
-    from wordfreq import get_frequency_dict
-
-    frequency = get_frequency_dict(lang).get(word, 0.0)
-    return round(math.log10(frequency) + 9, 2) if frequency else 0.0
-
-
-@cache
-def common_danish_words() -> tuple[str, ...]:
-    """The most frequent Danish words (``wordfreq``), for spelling and compound parts (read
-    once: the analyzer and the lexicon both use them)."""
-    from wordfreq import top_n_list
-
-    return tuple(top_n_list("da", _DICTIONARY_SIZE))
 
 
 def _max_edits(word: str) -> int:
@@ -63,8 +41,9 @@ class Lexicon:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self._lemma = analyzer.lemma
+        self._table = analyzer.table
         self._corpus = analyzer.surface_words
-        dictionary = set(common_danish_words()) | self._corpus
+        dictionary = set(self._table.common_danish_words()) | self._corpus
         self._by_length: dict[int, list[str]] = {}
         for word in dictionary:
             if word.isalpha():
@@ -74,7 +53,11 @@ class Lexicon:
 
     def _zipf(self, word: str) -> float:
         """Danish frequency of the word or of its lemma, whichever is higher (0: unknown)."""
-        return max(zipf(word, "da"), zipf(self._lemma(word), "da"))
+        return max(self._frequency(word, "da"), self._frequency(self._lemma(word), "da"))
+
+    def _frequency(self, word: str, lang: str) -> float:
+        """``wordfreq``'s Zipf frequency of a lower-case word (log10 per billion words)."""
+        return zipf_of(self._table.frequency(word, lang))
 
     def specificity(self, word: str) -> float:
         """0 for everyday Danish words, 1 for rare ones and words Danish does not know."""
@@ -110,10 +93,10 @@ class Lexicon:
         # Among equally near words, prefer the article's own, then the more frequent one.
         return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
 
-    @staticmethod
-    def is_english(words: Sequence[str]) -> bool:
+    def is_english(self, words: Sequence[str]) -> bool:
         """Are most of the words clearly more frequent in English than in Danish?"""
         if not words:
             return False
-        english = sum(zipf(w, "en") > zipf(w, "da") + _ENGLISH_MARGIN for w in words)
+        frequency = self._frequency
+        english = sum(frequency(w, "en") > frequency(w, "da") + _ENGLISH_MARGIN for w in words)
         return english * 2 > len(words)

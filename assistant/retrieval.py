@@ -27,7 +27,7 @@ from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
 from assistant.danish import Analyzer
-from assistant.lexicon import Lexicon, common_danish_words
+from assistant.lexicon import Lexicon
 from assistant.query import (
     ArticleShape,
     QueryAnalysis,
@@ -36,6 +36,7 @@ from assistant.query import (
     answers_cues,
 )
 from assistant.resources import load_glossary
+from assistant.wordtable import WordTable
 
 Mode = Literal["hybrid", "bm25", "dense"]
 DenseSearch = Callable[[str], dict[str, float]]
@@ -64,10 +65,10 @@ class LexicalIndex:
     """BM25 (bm25s) over Snowball-stemmed Danish terms with compound parts, and how specific
     each word of a question is (``wordfreq`` for Danish at large, IDF for this corpus)."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
-        base = Analyzer(extra_stopwords=_ENGLISH_STOPWORDS)
+    def __init__(self, chunks: Sequence[Chunk], table: WordTable | None = None) -> None:
+        base = Analyzer(extra_stopwords=_ENGLISH_STOPWORDS, table=table)
         self.analyzer = base.with_vocabulary(
-            [c.search_text for c in chunks], part_words=common_danish_words()
+            [c.search_text for c in chunks], part_words=base.table.common_danish_words()
         )
         self.lexicon = Lexicon(self.analyzer)
         corpus_terms = [self.analyzer.terms(c.search_text) for c in chunks]

@@ -72,12 +72,56 @@ def test_an_index_out_of_step_with_the_corpus_is_refused(
 
 
 def test_the_collection_uses_cosine_and_our_embedding_function(fake_settings: Settings) -> None:
+    from assistant.chroma_embedding import ChromaEmbedding
     from assistant.index import VectorIndex
 
     embedder = FakeEmbedder()
     build_index(fake_settings, progress=False, embedder=embedder)
     index = VectorIndex(fake_settings, embedder)
-    collection = index.client.get_collection(fake_settings.collection, embedding_function=embedder)
+    collection = index.client.get_collection(
+        fake_settings.collection, embedding_function=ChromaEmbedding(embedder)
+    )
     configuration = collection.configuration_json
     assert configuration["hnsw"]["space"] == "cosine"
     assert configuration["embedding_function"]["name"] == "assistant-sentence-transformers"
+
+
+def test_the_passage_snapshot_holds_what_chroma_holds(fake_settings: Settings, chunks) -> None:
+    """Answering reads the vectors from passages.npz (no chromadb import); they must be
+    Chroma's own, and a missing or damaged snapshot means Chroma is asked and it is
+    written again."""
+    import numpy as np
+
+    from assistant.index import SNAPSHOT, VectorIndex
+
+    embedder = FakeEmbedder()
+    build_index(fake_settings, progress=False, embedder=embedder)
+    snapshot = fake_settings.index_dir / SNAPSHOT
+    from_snapshot = VectorIndex(fake_settings, embedder).open(chunks)
+    for damage in (snapshot.unlink, lambda: snapshot.write_bytes(b"not a snapshot")):
+        damage()
+        index = VectorIndex(fake_settings, embedder)
+        from_chroma = index.open(chunks)
+        assert "client" in index.__dict__, "Chroma was asked"
+        assert from_chroma.ids == from_snapshot.ids
+        assert np.array_equal(from_chroma.matrix, from_snapshot.matrix)
+        again = VectorIndex(fake_settings, embedder)
+        again.open(chunks)
+        assert "client" not in again.__dict__, "the snapshot was written again"
+
+
+def test_a_failed_sync_leaves_no_snapshot_of_the_collection_it_replaced(
+    fake_settings: Settings,
+) -> None:
+    from assistant.index import SNAPSHOT
+
+    class Failing(FakeEmbedder):
+        def _encode(self, texts, prompt, progress=False):
+            raise RuntimeError("the model failed half-way")
+
+    build_index(fake_settings, progress=False, embedder=FakeEmbedder("fake-a"))
+    with pytest.raises(RuntimeError):
+        build_index(fake_settings, progress=False, embedder=Failing("fake-b"))
+    assert not (fake_settings.index_dir / SNAPSHOT).exists()
+    with pytest.raises(IndexMismatchError, match="fake-b"):
+        create_assistant(fake_settings, embedder=FakeEmbedder("fake-a"))

@@ -44,3 +44,41 @@ def test_english_is_told_from_danish(lexicon: Lexicon) -> None:
     assert lexicon.is_english(["what", "does", "he", "say", "about", "security"])
     assert not lexicon.is_english(["hvad", "siger", "han", "om", "sikkerhed"])
     assert not lexicon.is_english([])
+
+
+def test_the_word_table_gives_the_libraries_own_answers(tmp_path) -> None:
+    """A fresh process reads lemmas and frequencies from words.json instead of loading
+    simplemma and wordfreq; what it reads must be what they say, for words in the table and
+    (asked of the libraries) for words not in it."""
+    from assistant.wordtable import (
+        WordTable,
+        library_common_words,
+        library_frequency,
+        library_lemma,
+        write_table,
+    )
+
+    write_table(tmp_path, ["sikkerhedsarbejdet", "kommunaldirektøren", "governance"])
+    table = WordTable.load(tmp_path)
+    assert table.covers(["governance", "sikkerhed"]) and not table.covers(["xqzvw"])
+    assert table.common_danish_words() == library_common_words()
+    for word in ["sikkerhedsarbejdet", "fortæl", "sad", "governance", "the", "xqzvw", "2022"]:
+        assert table.lemma(word) == library_lemma(word), word
+        for lang in ("da", "en"):
+            assert table.frequency(word, lang) == library_frequency(word, lang), (word, lang)
+
+
+def test_a_word_table_of_other_library_versions_is_not_used(tmp_path) -> None:
+    import json
+
+    from assistant.wordtable import FILE, WordTable, write_table
+
+    write_table(tmp_path, ["governance"])
+    data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
+    data["versions"]["simplemma"] = "0.0.1"
+    data["lemmas"] = ["?"] * len(data["lemmas"])
+    (tmp_path / FILE).write_text(json.dumps(data), encoding="utf-8")
+    table = WordTable.load(tmp_path)
+    assert not table.covers(["governance"]) and table.lemma("huse") == "hus"
+    (tmp_path / FILE).write_text("{not json", encoding="utf-8")
+    assert not WordTable.load(tmp_path).covers([])

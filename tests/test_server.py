@@ -112,3 +112,33 @@ def test_a_missing_model_is_explained_in_danish(tmp_path) -> None:
     assert response.status_code == 503
     assert response.json()["error"] == "model_missing"
     assert response.json()["message"] == "Sprogmodellen til søgning mangler på serveren."
+
+
+def test_the_chat_loads_only_after_the_api_can_answer(tmp_path, monkeypatch) -> None:
+    """Gradio's import takes seconds of CPU: started beside the Assistant's load, it delayed
+    the first answer; the chat now waits until the API is ready (or has failed)."""
+    import asyncio
+
+    from fastapi import FastAPI
+
+    from assistant.web import chat
+
+    service = Service(Settings(feedback_db=tmp_path / "f.sqlite3"))
+    built: list[bool] = []
+    monkeypatch.setattr(
+        chat, "build_chat_app", lambda s: built.append(s.settled.is_set()) or FastAPI()
+    )
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(chat.serve_chat(service, chat.ChatMount(), stop))
+        await asyncio.sleep(0.3)
+        assert built == [] and service.chat == "loading"
+        service.settled.set()  # what Service.load does when it is done
+        while service.chat != "ready":
+            await asyncio.sleep(0.05)
+        stop.set()
+        await task
+
+    asyncio.run(run())
+    assert built == [True]

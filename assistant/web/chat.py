@@ -1,8 +1,9 @@
 """The Gradio chat, mounted at ``/`` once it has loaded.
 
-Gradio takes seconds to import, so the API does not wait for it: until the chat is ready,
-``/`` answers a small Danish page that reloads itself, and ``/healthz`` says
-``parts.chat: "loading"``.
+Gradio takes seconds to import, so the API does not wait for it, and it is only imported once
+the Assistant has loaded (both are CPU-bound Python and would share one interpreter lock):
+until the chat is ready, ``/`` answers a small Danish page that reloads itself, and
+``/healthz`` says ``parts.chat: "loading"``.
 """
 
 from __future__ import annotations
@@ -71,8 +72,13 @@ def build_chat_app(service: Service) -> FastAPI:
 
 
 async def serve_chat(service: Service, mount: ChatMount, stop: asyncio.Event) -> None:
-    """Load the chat, start its queue (Gradio's lifespan) and serve it until ``stop``."""
+    """Once the Assistant has loaded (or failed), load the chat, start its queue (Gradio's
+    lifespan) and serve it until ``stop``."""
     service.chat = "loading"
+    while service.assistant is None and not service.settled.is_set():
+        if stop.is_set():
+            return
+        await asyncio.sleep(0.1)
     try:
         shell = await asyncio.to_thread(build_chat_app, service)
     except Exception:

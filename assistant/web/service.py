@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
@@ -45,6 +46,9 @@ class Service:
             log.info("purged %d feedback rows older than the retention period", purged)
         self.assistant: Assistant | None = None
         self.error_code = "starting"
+        self.settled = threading.Event()
+        """Set when ``load`` has finished, ready or not: the chat loads after it, so that
+        Gradio's import (seconds of CPU) does not delay the first API answer."""
         self.chat: ChatState = "off"
         self.executor = ThreadPoolExecutor(
             max_workers=settings.answer_threads or os.cpu_count() or 1,
@@ -81,9 +85,12 @@ class Service:
             assistant.ask("Hvad er det første råd?")  # warm every path once
             self.assistant = assistant
             log.info("assistant ready")
+            assistant.preload()  # before the chat, which waits for this
         except Exception as exc:
             log.exception("the assistant could not start")
             self.error_code = _STARTUP_ERRORS.get(type(exc).__name__, "unexpected")
+        finally:
+            self.settled.set()
 
     def unavailable_message(self) -> str:
         """Why there is no answer yet, in Danish, for the chat and the API."""
