@@ -116,22 +116,29 @@ def test_a_chat_abbreviation_of_danish_is_read_out(lexical_assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "detail"),
+    ("question", "detail", "not_quoted"),
     [
-        ("Hvilken e-mailadresse har Jesper Hosbond Jensen?", "jeho@komponent.dk"),
-        ("hvordan kan man kontakte jesper", "21 35 03 49"),
+        # the sentence with the address, not the one that only names the consultants
+        ("Hvilken e-mailadresse har Jesper Hosbond Jensen?", "jeho@komponent.dk", "konsulenter"),
+        ("hvordan kan man kontakte jesper", "21 35 03 49", "konsulenter"),
+        # a title is shown before the name, though the article never writes "stilling"
+        ("Hvilken stilling har Jesper Hosbond Jensen?", "chefkonsulent", None),
+        ("Hvilken stilling havde Peter Karm i Vejle?", "økonomidirektør", None),
     ],
 )
-def test_contact_details_are_quoted_from_the_sentence_that_holds_them(
-    lexical_assistant, question: str, detail: str
+def test_a_detail_is_quoted_from_the_sentence_that_holds_it(
+    lexical_assistant, question: str, detail: str, not_quoted: str | None
 ) -> None:
     answer = lexical_assistant.ask(question)
     assert not answer.abstained and detail in answer.answer
-    assert "konsulenter" not in answer.answer, "not the sentence that only names them"
+    assert not_quoted is None or not_quoted not in answer.answer
 
 
-def test_a_contact_detail_the_article_lacks_is_declined(lexical_assistant) -> None:
-    assert lexical_assistant.ask("Hvad er Peter Karms e-mail?").abstained
+@pytest.mark.parametrize(
+    "question", ["Hvad er Peter Karms e-mail?", "Hvilken uddannelse har Peter Karm?"]
+)
+def test_a_detail_the_article_lacks_is_declined(lexical_assistant, question: str) -> None:
+    assert lexical_assistant.ask(question).abstained
 
 
 def test_a_capitalised_english_word_the_glossary_knows_is_no_unknown_name(
@@ -203,18 +210,3 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
     answer = lexical_assistant.ask("er digi et mål i sig selv iflg direktøren")
     assert not answer.abstained and "middel" in answer.answer
     assert lexical_assistant.ask("hvad siger han om løn").abstained, "the focus still counts"
-
-
-@pytest.mark.parametrize(
-    ("question", "title"),
-    [
-        ("Hvilken stilling har Jesper Hosbond Jensen?", "chefkonsulent"),
-        ("Hvilken stilling havde Peter Karm i Vejle?", "økonomidirektør"),
-    ],
-)
-def test_a_title_is_read_from_the_sentence_that_names_the_person(
-    lexical_assistant, question: str, title: str
-) -> None:
-    answer = lexical_assistant.ask(question)
-    assert not answer.abstained and title in answer.answer
-    assert lexical_assistant.ask("Hvilken uddannelse har Peter Karm?").abstained
