@@ -276,7 +276,12 @@ class HybridRetriever(BaseRetriever):
             lexical = _normalise(
                 lexical + weight * _normalise(self.lexical.scores(analysis.context))
             )
-        dense = self._dense(f"{analysis.context} {text}".strip())
+        if analysis.structural and self.mode == "hybrid":
+            # The piece of advice or the front matter named is quoted whatever the vectors
+            # say (its boost outweighs every score): the question is not embedded.
+            dense = np.zeros(len(self.chunks))
+        else:
+            dense = self._dense(f"{analysis.context} {text}".strip())
         if self.mode == "bm25":
             fused = lexical
         elif self.mode == "dense":

@@ -112,3 +112,20 @@ def test_retriever_is_a_langchain_retriever_with_scores(lexical_assistant) -> No
     )
     followup = lexical_assistant.retriever.invoke("Uddyb det", history=SIXTH)
     assert followup[0].metadata["advice"] == 6
+
+
+def test_a_question_naming_a_piece_of_advice_is_not_embedded(lexical_assistant) -> None:
+    """The piece of advice named is quoted whatever the vectors say: no encoder call."""
+    asked: list[str] = []
+
+    def dense_search(text: str) -> dict[str, float]:
+        asked.append(text)
+        return {}
+
+    retriever = lexical_assistant.retriever.model_copy(
+        update={"mode": "hybrid", "dense_search": dense_search}
+    )
+    assert retriever.search("Hvad er det sjette råd?").documents[0].metadata["advice"] == 6
+    assert asked == []
+    retriever.search("Hvad siger han om sikkerhed?")
+    assert asked == ["Hvad siger han om sikkerhed?"]
