@@ -113,6 +113,9 @@ def spread(timings: list[float]) -> dict[str, float]:
 
 
 BLOCK = 25
+FIRST_QUESTION = "Hvad siger han om sikkerhed?"
+"""The first question of a fresh process: one about content, so its vector is computed (a
+question that names a piece of advice is answered without one)."""
 
 
 def warm_side_by_side(settings: Settings, questions: list[EvalQuestion]) -> dict[str, Any]:
@@ -235,12 +238,11 @@ def cold_starts(settings: Settings, runs: int = 3) -> dict[str, float]:
         "ASSISTANT_INDEX_DIR": str(settings.index_dir),
     }
     library = (
-        "from assistant.app import create_assistant\n"
-        "create_assistant().ask('Hvad er det første råd?')\n"
+        f"from assistant.app import create_assistant\ncreate_assistant().ask({FIRST_QUESTION!r})\n"
     )
     commands = {
         "library": [sys.executable, "-c", library],
-        "cli": [sys.executable, "-m", "assistant", "ask", "Hvad er det første råd?"],
+        "cli": [sys.executable, "-m", "assistant", "ask", FIRST_QUESTION],
     }
     results = {}
     for name, command in commands.items():
@@ -301,7 +303,7 @@ def load(
                 except httpx.TransportError:
                     pass
                 time.sleep(0.1)
-            http.post(f"{url}/api/ask", json={"question": "Hvad er det første råd?"})
+            http.post(f"{url}/api/ask", json={"question": FIRST_QUESTION})
             cold_start = round(time.perf_counter() - started, 2)
             # The chat loads after the first answer (Gradio's import takes seconds of CPU):
             # the load below measures the server once it has started, not its start.
