@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from assistant.danish import split_sentences
 from assistant.query import CONTACT_CUES, QueryAnalysis, Turn, answers_cues, patterns
 from assistant.resources import messages
-from assistant.retrieval import LexicalIndex, SearchResult
+from assistant.retrieval import LETTERS, LexicalIndex, SearchResult
 
 AbstainReason = Literal["not_in_article", "off_topic"]
 Confidence = Literal["high", "low"]
@@ -148,15 +148,22 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
     return [d for d in docs if analysis.doc_id in (None, d.metadata.get("doc_id"))]
 
 
-_WORD = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
-
-
 def _names_someone(sentence: str, asked: Set[str]) -> bool:
     """A capitalised word after the sentence's first that the question does not already
     give: a person, a place or an organisation ("… i samarbejde med KL og Komponent"; not
     "Den Ny Syntese" for "Hvem har skrevet Den Ny Syntese?"). "I" (you) is a pronoun."""
-    words = _WORD.findall(sentence)[1:]
+    words = LETTERS.findall(sentence)[1:]
     return any(w[0].isupper() and len(w) > 1 and w.lower() not in asked for w in words)
+
+
+def _naming(analysis: QueryAnalysis, sentences: Sequence[str]) -> list[str]:
+    """The sentences that could answer "Hvem …?" or "Hvad hedder …?": those naming someone
+    the question does not name; for "Hvad hedder", by first name and surname."""
+    asked = {w.lower() for w in LETTERS.findall(analysis.text)}
+    named = [s for s in sentences if _names_someone(s, asked)]
+    if analysis.asks_name:
+        named = [s for s in named if patterns()["answers"]["who"].search(s)]
+    return named
 
 
 def _renumber(text: str, numbers: dict[int, int]) -> str:
@@ -234,25 +241,23 @@ class ExtractiveAnswerer:
         return bool(analysis.content_words) and not (analysis.unknown_names or result.missing)
 
     def _holds_asked_fact(self, analysis: QueryAnalysis, draft: Draft) -> bool:
-        """A question for an amount, a name, a time or someone's details needs a quoted
-        sentence that states one: a number, a name, a time beside what is asked about,
-        the person asked about."""
+        """A question for an amount, someone, a name, a time, a phone number, an e-mail
+        address or someone's details needs a quoted sentence that states one: a number, a
+        name or a time beside what is asked about, the number or address, the person asked
+        about."""
         sentences = [s for c in draft.citations for s in c.sentences]
         answers = patterns()["answers"]
         if analysis.quantity and not any(
             analysis.quantity.answered_by(s, self._analyzer) for s in sentences
         ):
             return False
-        asked = {w.lower() for w in _WORD.findall(analysis.text)}
-        named = [s for s in sentences if _names_someone(s, asked)]
-        if analysis.asks_name:  # "Hvad hedder …?": a name of first name and surname
-            named = [s for s in named if answers["who"].search(s)]
         if (analysis.asks_name or "who" in analysis.cues) and not self._speaks_of_asked(
-            analysis, named
+            analysis, _naming(analysis, sentences)
         ):
             return False
-        timed = [s for s in sentences if answers["when"].search(s)]
-        if "when" in analysis.cues and not self._speaks_of_asked(analysis, timed):
+        if "when" in analysis.cues and not self._speaks_of_asked(
+            analysis, [s for s in sentences if answers["when"].search(s)]
+        ):
             return False
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):

@@ -49,7 +49,8 @@ CUE_WEIGHT = 0.5
 PHRASE_WEIGHT = 0.2
 _META_PENALTY = 0.5
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
-_LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
+LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
+"""Words as written, capitals kept (names are told by them)."""
 _ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
 
 
@@ -171,10 +172,10 @@ class LexicalIndex:
 
 def _person_words(sentences: Iterable[str]) -> frozenset[str]:
     clauses = [c for s in sentences for c in s.split(": ")]
-    lower = {w.lower() for c in clauses for w in _LETTERS.findall(c) if w[0].islower()}
+    lower = {w.lower() for c in clauses for w in LETTERS.findall(c) if w[0].islower()}
     names: set[str] = set()
     for clause in clauses:
-        words = _LETTERS.findall(clause)[1:]  # a sentence's first word is capitalised anyway
+        words = LETTERS.findall(clause)[1:]  # a sentence's first word is capitalised anyway
         run: list[str] = []
         for word in [*words, "."]:
             if word[0].isupper() and word.lower() not in lower and len(word) > 2:
@@ -373,14 +374,14 @@ class HybridRetriever(BaseRetriever):
     def _phrases(self, text: str) -> np.ndarray:
         """1 for passages that hold three or more of the question's words in a row, as
         written ("mål i sig selv"): stop words, dropped by BM25, make the phrase."""
-        words = _LETTERS.findall(text.lower())
+        words = LETTERS.findall(text.lower())
         grams = {f" {' '.join(words[i : i + 3])} " for i in range(len(words) - 2)}
         return np.array([float(any(g in t for g in grams)) for t in self._word_texts])
 
     @cached_property
     def _word_texts(self) -> list[str]:
         """Each passage as its lower-case words, one space apart, padded with spaces."""
-        return [f" {' '.join(_LETTERS.findall(c.text.lower()))} " for c in self.chunks]
+        return [f" {' '.join(LETTERS.findall(c.text.lower()))} " for c in self.chunks]
 
     def _meta_penalty(self, analysis: QueryAnalysis) -> np.ndarray:
         """The metadata chunk repeats the title; it should win only questions about the article."""
