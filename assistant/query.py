@@ -257,7 +257,7 @@ class QueryReader:
         return tuple(names)
 
 
-_FRAMING = ("count", "age", "measure", "name")
+_FRAMING = ("count", "age", "measure", "name", "elaborate")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 

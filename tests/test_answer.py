@@ -87,6 +87,17 @@ def test_a_follow_up_continues_with_what_was_not_said(lexical_assistant) -> None
     assert more.citations[0].chunk_id == first.citations[0].chunk_id
 
 
+@pytest.mark.parametrize("request_more", ["uddyb", "kan du forklare det nærmere", "fortæl mere"])
+def test_asking_for_more_quotes_the_rest_of_the_passage(lexical_assistant, request_more) -> None:
+    history = [
+        Turn("user", "hvad siger råd 6"),
+        Turn("assistant", 'Råd 6: "Tænk stort, og begynd småt".'),
+    ]
+    more = lexical_assistant.ask(request_more, history)
+    assert more.citations[0].advice == 6
+    assert "små skibe" in more.answer, "the argument after the title, not the title again"
+
+
 def test_history_from_the_browser_arrives_as_parts(lexical_assistant) -> None:
     history = [
         {"role": "user", "content": [{"type": "text", "text": "Hvad er det fjerde råd?"}]},
