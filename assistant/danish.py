@@ -134,6 +134,7 @@ class Analyzer:
         surface_words: Iterable[str] = (),
         part_stems: Iterable[str] = (),
         table: WordTable | None = None,
+        names: Iterable[str] = (),
     ):
         # PyStemmer keeps its own bounded cache of stems.
         self._stemmer = Stemmer.Stemmer("danish", _CACHE_SIZE)
@@ -149,6 +150,8 @@ class Analyzer:
         """The corpus's words as written (lower-case), for spelling and abbreviations."""
         self._part_stems = self._vocabulary | frozenset(part_stems)
         """What a compound may split into: the corpus's stems and common Danish words'."""
+        self.names = frozenset(names)
+        """The corpus's words only ever written with a capital (lower-case): places, people."""
 
     def words(self, text: str, strict: bool = True) -> list[str]:
         """Lower-case words without stop words, in order; ``strict`` drops the extra stop words
@@ -235,7 +238,10 @@ class Analyzer:
         vocabulary = {self.stem(w) for w in surface}
         parts = {self.stem(w) for w in part_words if len(w) >= _MIN_PART and w.isalpha()}
         extra = self._stopwords - self._base_stopwords
-        return Analyzer(vocabulary, extra, surface, parts, self.table)
+        written = [w for text in texts for w in _MID_SENTENCE.findall(text)]
+        lower = {w for w in written if w.islower()}
+        names = {w.lower() for w in written if w[0].isupper() and w.lower() not in lower}
+        return Analyzer(vocabulary, extra, surface, parts, self.table, names)
 
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary
@@ -258,10 +264,36 @@ class Analyzer:
         if not 3 <= len(word) <= _MAX_ABBREVIATION or word in self.surface_words:
             return None
         longer = [w for w in self.surface_words if w.startswith(word) and len(w) >= len(word) + 3]
-        return min(longer, key=lambda w: (len(w), w)) if longer else None
+        if longer:
+            return min(longer, key=lambda w: (len(w), w))
+        return self._name_skeleton(word)
+
+    def _name_skeleton(self, word: str) -> str | None:
+        """The corpus name a vowel-less chat abbreviation stands for ("hdl" -> "haderslev"):
+        its first letter, then its letters in order; only when one name (and its genitive)
+        fits, since "hdl" could as well be "handel" in a text that has both."""
+        if _VOWELS.search(word):
+            return None
+        fits = sorted(
+            (n for n in self.names if n[0] == word[0] and len(n) >= len(word) + 2),
+            key=lambda n: (len(n), n),
+        )
+        fits = [n for n in fits if _in_order(word, n)]
+        stems = {self.stem(n.removesuffix("s")) for n in fits}
+        return fits[0] if len(stems) == 1 else None
 
 
 _MAX_ABBREVIATION = 5
+_VOWELS = re.compile("[aeiouyæøåäöüé]")
+_MID_SENTENCE = re.compile(r"(?<=[\w,] )[A-Za-zÆØÅæøå]+")
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """Are ``letters`` found in ``word`` one after another, gaps allowed?"""
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
 _MIN_PART = 4
 
 

@@ -66,6 +66,15 @@ def test_stop_words_and_abbreviations() -> None:
     assert analyzer.abbreviated("di") is None, "two letters abbreviate nothing"
 
 
+def test_a_vowel_less_abbreviation_stands_for_one_name_of_the_corpus() -> None:
+    analyzer = Analyzer().with_vocabulary(["Han kom til Haderslev fra Vejle, hvor han handlede."])
+    assert analyzer.abbreviated("hdl") == "haderslev", "the name, not the verb 'handlede'"
+    assert analyzer.abbreviated("vjl") == "vejle"
+    assert analyzer.abbreviated("kbh") is None, "no name of the corpus fits"
+    both = Analyzer().with_vocabulary(["I Haderslev og i Hadsund."])
+    assert both.abbreviated("hds") is None, "two names fit: no guess"
+
+
 def test_compounds_split_into_common_danish_words_too() -> None:
     analyzer = Analyzer().with_vocabulary(["økonomiudvalget"], part_words=["udvalg", "økonomi"])
     assert analyzer.compound_parts("økonomiudvalget") == (
