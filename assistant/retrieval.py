@@ -102,8 +102,9 @@ class LexicalIndex:
         """The corpus terms a question word stands for: its stem, compound parts, near stems."""
         stem = self.analyzer.stem(word)
         forms = [stem] if stem in self._idf else []
-        forms += self.analyzer.compound_parts(word) or self.analyzer.near_stems(stem)
-        return [f for f in forms if f in self._idf]
+        parts = [p for p in self.analyzer.compound_parts(word) if p in self._idf]
+        near = [n for n in self.analyzer.near_stems(stem) if n in self._idf]
+        return forms + (parts or near)
 
     def in_article(self, word: str) -> bool:
         """Does the article use the word: itself, a near form, or all its compound parts in
