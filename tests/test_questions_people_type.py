@@ -30,6 +30,13 @@ def test_chat_abbreviations_are_read_as_the_article_words(lexical_assistant) -> 
     assert "middel" in answer.answer
 
 
+def test_a_standard_abbreviation_typed_without_its_period_is_read_out(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvor er it placeret i org nu")
+    assert {"from": "org", "to": "organisation"} in answer.corrections
+    assert not answer.abstained
+    assert "placeret centralt under staben" in answer.answer
+
+
 def test_a_place_typed_as_its_consonants_is_read_as_the_name(lexical_assistant) -> None:
     answer = lexical_assistant.ask("hvornår startede karm i hdl")
     assert {"from": "hdl", "to": "haderslev"} in answer.corrections
