@@ -16,7 +16,14 @@ from typing import Any, Literal, Protocol
 from langchain_core.documents import Document
 
 from assistant.danish import split_sentences
-from assistant.query import CONTACT_CUES, QueryAnalysis, Turn, answers_cues, patterns
+from assistant.query import (
+    CONTACT_CUES,
+    TENSE_CUES,
+    QueryAnalysis,
+    Turn,
+    answers_cues,
+    patterns,
+)
 from assistant.resources import messages
 from assistant.retrieval import LETTERS, LexicalIndex, SearchResult
 
@@ -256,13 +263,21 @@ class ExtractiveAnswerer:
         ):
             return False
         if "when" in analysis.cues and not self._speaks_of_asked(
-            analysis, [s for s in sentences if answers["when"].search(s)]
+            analysis, [s for s in sentences if self._states_time(analysis, s)]
         ):
             return False
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
         return self._about_the_person_asked(analysis, sentences)
+
+    @staticmethod
+    def _states_time(analysis: QueryAnalysis, sentence: str) -> bool:
+        """Does the sentence say when, in the tense asked about? "Hvornår er det næste
+        kommunalvalg?" is not answered by "sidste år var kommunalvalget …"."""
+        tenses = [c for c in analysis.cues if c in TENSE_CUES]
+        when = patterns()["answers"]["when"].search(sentence)
+        return bool(when) and answers_cues(sentence, tenses) >= 0
 
     def _speaks_of_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
         """Does one of the sentences (those with a time, or a name) speak of the question's

@@ -22,7 +22,7 @@ from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
 MetaField = Literal["date", "title", "about"]
-Cue = Literal["now", "before", "why", "who", "where", "when", "phone", "email", "contact"]
+Cue = Literal["now", "before", "future", "why", "who", "where", "when", "phone", "email", "contact"]
 CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact")
 """Cues whose answer is a detail of its own kind: a phone number, an e-mail address."""
 MAX_PARTS = 3
@@ -269,7 +269,8 @@ def _without_framing(text: str) -> str:
     return text
 
 
-OPPOSITE_CUES = {"now": "before", "before": "now"}
+OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
+TENSE_CUES: tuple[Cue, ...] = ("now", "before", "future")
 
 
 def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:

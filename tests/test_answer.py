@@ -52,6 +52,10 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "Hvad har den nye it stab kostet?",
         "Hvad hedder chefen for den nye centrale stab?",
         "Hvad er Peter Karms telefonnummer?",
+        "hvad er budgettet til digitalisering",
+        "What is the population of Haderslev?",
+        # When something will happen is not answered by when it did ("sidste år var …").
+        "Hvornår er det næste kommunalvalg?",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
@@ -85,6 +89,14 @@ def test_a_follow_up_continues_with_what_was_not_said(lexical_assistant) -> None
     more = lexical_assistant.ask("Uddyb det", history)
     assert not more.abstained
     assert more.citations[0].chunk_id == first.citations[0].chunk_id
+
+
+def test_when_something_happened_is_answered_by_the_sentence_that_says_so(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("hvornår var kommunalvalget")
+    assert not answer.abstained
+    assert "sidste år var kommunalvalget" in answer.answer
 
 
 @pytest.mark.parametrize("request_more", ["uddyb", "kan du forklare det nærmere", "fortæl mere"])
