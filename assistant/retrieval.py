@@ -363,12 +363,15 @@ class HybridRetriever(BaseRetriever):
 
         The share of its sentences that answer the cue ("nu …" for a question about now),
         less the share that answer the opposite one ("var", "hidtidige" for "before").
+        In a follow-up ("hvorfor er det en god idé?") the reason is sought where the
+        conversation is: a passage with reasons for something else does not move up.
         """
         scores = np.zeros(len(self.chunks))
-        if analysis.cues:
+        cues = [c for c in analysis.cues if not (analysis.followup and c == "why")]
+        if cues:
             for i, chunk in enumerate(self.chunks):
                 sentences = chunk.sentences or (chunk.text,)
-                kinds = sum(answers_cues(s, analysis.cues) for s in sentences)
+                kinds = sum(answers_cues(s, cues) for s in sentences)
                 scores[i] = kinds / len(sentences)
         return scores
 

@@ -99,6 +99,16 @@ def test_when_something_happened_is_answered_by_the_sentence_that_says_so(
     assert "sidste år var kommunalvalget" in answer.answer
 
 
+def test_why_in_a_follow_up_is_answered_from_the_passage_under_discussion(
+    lexical_assistant,
+) -> None:
+    first = lexical_assistant.ask("hvad er råd 6?")
+    history = [Turn("user", first.question), Turn("assistant", first.answer)]
+    why = lexical_assistant.ask("hvorfor er det en god ide", history)
+    assert why.citations[0].advice == 6, "not another piece of advice that gives reasons"
+    assert "prioriteringen" in why.answer
+
+
 @pytest.mark.parametrize("request_more", ["uddyb", "kan du forklare det nærmere", "fortæl mere"])
 def test_asking_for_more_quotes_the_rest_of_the_passage(lexical_assistant, request_more) -> None:
     history = [
