@@ -116,6 +116,17 @@ class LexicalIndex:
         parts = self.analyzer.compound_parts(word)
         return bool(parts) and any(set(parts) <= terms for terms in self._doc_terms)
 
+    def article_words(self, analysis: QueryAnalysis) -> tuple[str, ...]:
+        """The question's words that can be in the article: in an English question, the
+        Danish words the glossary gave and English words the article uses ("governance");
+        the other English words ("placed", "tasks") cannot match a Danish passage, and as
+        words Danish does not know they would weigh most and drown the rest."""
+        words = analysis.content_words
+        if not analysis.english:
+            return words
+        danish = {t for c in analysis.corrections for t in c.target.split()}
+        return tuple(w for w in words if w in danish or self.in_article(w))
+
     def weight(self, word: str) -> float:
         """How much the word says about what the question is about (0-1).
 
@@ -291,7 +302,7 @@ class HybridRetriever(BaseRetriever):
         else:
             fused = (1 - self.dense_weight) * lexical + self.dense_weight * dense
         fused = fused * self._meta_penalty(analysis) + self._structure(analysis)
-        words = analysis.content_words
+        words = self.lexical.article_words(analysis)
         if analysis.context and len(words) <= 1:
             words = tuple(self.lexical.analyzer.words(analysis.context))
         matches = self.lexical.matches(words)
@@ -314,15 +325,11 @@ class HybridRetriever(BaseRetriever):
         An English question keeps English words the glossary does not know; those say
         nothing about the article, so only a question with no article word at all is off.
         """
-        words = analysis.content_words
         if analysis.structural:
             return ()
-        if analysis.english:
-            # Only the words the glossary made Danish say what the article should hold.
-            danish = {t for c in analysis.corrections for t in c.target.split()}
-            words = tuple(w for w in words if w in danish or self.lexical.in_article(w))
-            if not words:
-                return analysis.content_words
+        words = self.lexical.article_words(analysis)
+        if not words:
+            return analysis.content_words
         focus = [w for w in analysis.focus if w in words]
         return self.lexical.missing_topic(words, focus, self.topic_share, self.topic_min_weight)
 

@@ -111,6 +111,15 @@ def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
     assert {"from": "security", "to": "sikkerhed"} in answer.corrections
 
 
+def test_english_words_the_glossary_lacks_do_not_make_a_direct_answer_partial(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("What does the director say about governance and processes?")
+    assert answer.citations[0].advice == 3
+    assert answer.confidence == "high", "'say' and 'processes' cannot be in a Danish passage"
+    assert not answer.answer.startswith("Artiklen siger det ikke direkte")
+
+
 def test_a_partial_answer_says_so_and_a_direct_one_does_not(lexical_assistant) -> None:
     direct = lexical_assistant.ask("Hvad er omdrejningspunktet for digitalisering i Haderslev?")
     assert direct.confidence == "high"
