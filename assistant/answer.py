@@ -422,13 +422,26 @@ class ExtractiveAnswerer:
                 if gain >= SECOND_PASSAGE_GAIN * best:
                     chosen.append((rank, i, sentence))
                     covered |= set(self._analyzer.terms(sentence))
-        chosen = self._with_antecedents(chosen, docs)
+        chosen = self._with_antecedents(self._stating_what_is_asked(analysis, chosen), docs)
         citations: list[Citation] = []
         for rank in sorted({c[0] for c in chosen}):
             sentences = [s for r, _, s in sorted(chosen) if r == rank]
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
+
+    def _stating_what_is_asked(
+        self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """A question for an amount or a time is answered by the chosen sentences that state
+        one ("for godt to år siden"), when some do: the others only share its words."""
+        if analysis.quantity:
+            stating = [c for c in chosen if analysis.quantity.answered_by(c[2], self._analyzer)]
+        elif "when" in analysis.cues:
+            stating = [c for c in chosen if self._states_time(analysis, c[2])]
+        else:
+            return chosen
+        return stating or chosen
 
     @staticmethod
     def _with_contact_details(

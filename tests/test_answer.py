@@ -91,6 +91,12 @@ def test_a_follow_up_continues_with_what_was_not_said(lexical_assistant) -> None
     assert more.citations[0].chunk_id == first.citations[0].chunk_id
 
 
+def test_an_amount_is_answered_by_the_sentence_that_states_it_alone(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvor længe har han været direktør i haderslev")
+    assert "for godt to år siden" in answer.answer
+    assert len(answer.citations) == 1, "not also a sentence that only shares the words"
+
+
 def test_when_something_happened_is_answered_by_the_sentence_that_says_so(
     lexical_assistant,
 ) -> None:
