@@ -79,6 +79,21 @@ def expand_abbreviation(word: str) -> str | None:
     return _expansions().get(word.lower().replace(".", ""))
 
 
+@cache
+def _function_phrases() -> re.Pattern[str]:
+    """The phrases Danish abbreviates that say nothing of a topic: complex prepositions and
+    adverbials ("i forhold til", "på grund af", "for eksempel")."""
+    phrases = {words for words in _expansions().values() if " " in words}
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def without_function_phrases(text: str) -> str:
+    """ "er hdl bagud i forhold til andre kommuner" -> "er hdl bagud   andre kommuner": in
+    "i forhold til", "forhold" is no topic to search for."""
+    return _function_phrases().sub(" ", text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split Danish prose into sentences.
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from assistant.danish import CARDINALS, ORDINALS, Analyzer, expand_abbreviation
+from assistant.danish import (
+    CARDINALS,
+    ORDINALS,
+    Analyzer,
+    expand_abbreviation,
+    without_function_phrases,
+)
 from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
@@ -266,7 +272,7 @@ def _without_framing(text: str) -> str:
     længe", "hvad hedder"): they are no topic to search for."""
     for name in _FRAMING:
         text = patterns()["answer_type"][name].sub(" ", text)
-    return text
+    return without_function_phrases(text)
 
 
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.danish import Analyzer, split_sentences
+from assistant.danish import Analyzer, split_sentences, without_function_phrases
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,12 @@ def test_compounds_split_into_common_danish_words_too() -> None:
 def test_past_tenses_meet_their_present_through_the_lemma() -> None:
     analyzer = Analyzer().with_vocabulary(["I flere år sad han i rådet"])
     assert set(analyzer.terms("sad")) & set(analyzer.terms("siddet"))
+
+
+def test_function_phrases_are_no_topic() -> None:
+    text = without_function_phrases("er Haderslev bagud i forhold til andre kommuner pga. IT")
+    assert "forhold" not in text
+    assert "andre kommuner" in text
+    assert without_function_phrases("hvilket forhold har han til KL") == (
+        "hvilket forhold har han til KL"
+    ), "the word itself is a topic; only the phrase is not"
