@@ -406,7 +406,7 @@ def _followup_advice(text: str, history: Sequence[Turn], count: int) -> list[int
     if not history:
         return []
     advice_patterns = patterns()["advice"]
-    talked = [int(n) for t in history for n in advice_patterns["discussed"].findall(t.content)]
+    talked = [n for turn in history for n in _discussed_advice(turn, count)]
     if not talked and not any(advice_patterns["mentions"].search(t.content) for t in history):
         return []
     step = advice_patterns["next"].search(text)
@@ -415,3 +415,13 @@ def _followup_advice(text: str, history: Sequence[Turn], count: int) -> list[int
         return [talked[-1] + (1 if forward else -1)]
     alone = advice_patterns["ordinal_alone"].search(text)
     return [number(alone["n"], count)] if alone else []
+
+
+def _discussed_advice(turn: Turn, count: int) -> list[int]:
+    """The pieces of advice a turn was about: "Råd 6: …" in an answer, or the positions an
+    earlier question named ("Hvad er det første råd?") when the answer did not number it."""
+    advice_patterns = patterns()["advice"]
+    numbered = [int(n) for n in advice_patterns["discussed"].findall(turn.content)]
+    if numbered or turn.role != "user" or not advice_patterns["mentions"].search(turn.content):
+        return numbered
+    return _positions(turn.content, count)

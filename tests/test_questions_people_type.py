@@ -74,6 +74,17 @@ def test_the_next_and_the_previous_follow_the_conversation(lexical_assistant) ->
     assert advice_of(lexical_assistant.ask("og det forrige?", history)) == [2]
 
 
+def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
+    lexical_assistant,
+) -> None:
+    """A client may send its own wording of earlier answers: the question named the advice."""
+    history = [
+        Turn("user", "Hvad er det første råd?"),
+        Turn("assistant", "Det første råd er at følge med i de nationale tendenser."),
+    ]
+    assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
+
+
 def test_two_questions_in_one_get_each_their_citation(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Hvem er Peter Karm, og hvor arbejdede han før?")
     assert not answer.abstained
