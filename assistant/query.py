@@ -213,7 +213,7 @@ class QueryReader:
             asks_name=_matches("answer_type", "name", text),
             focus=self._focus(text),
             cues=tuple(c for c, p in patterns()["cues"].items() if p.search(text)),
-            unknown_names=self._unknown_names(question),
+            unknown_names=self._unknown_names(question, corrections),
             parts=parts if len(parts) > 1 else (),
             doc_id=doc_id,
         )
@@ -253,11 +253,16 @@ class QueryReader:
                     words.append(max(phrase, key=self.lexicon.specificity))
         return tuple(dict.fromkeys(words))
 
-    def _unknown_names(self, question: str) -> tuple[str, ...]:
+    def _unknown_names(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
+        """Capitalised words the article does not know ("Mette Frederiksen"); a typo of an
+        ordinary word ("Kommmune") is that word, while a typo of a name may be another name."""
+        typos = {c.source for c in corrections if c.target not in self.analyzer.names}
         names = []
         for match in _NAME.finditer(question):
             words = self.analyzer.words(match.group(0), strict=False)
-            known = [w for w in words if self.analyzer.known(w) or w in self.translations]
+            known = [
+                w for w in words if self.analyzer.known(w) or w in self.translations or w in typos
+            ]
             if match.start() and words and not known:
                 names.append(match.group(0))
         return tuple(names)

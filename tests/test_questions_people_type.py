@@ -24,6 +24,13 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
     assert answer.to_dict()["corrections"] == answer.corrections
 
 
+def test_a_typo_in_a_capitalised_word_is_no_unknown_name(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvad er Peter Karms titel i Haderslev Kommmune?")
+    assert {"from": "kommmune", "to": "kommune"} in answer.corrections
+    assert not answer.abstained
+    assert "kommunaldirektør" in answer.answer
+
+
 def test_chat_abbreviations_are_read_as_the_article_words(lexical_assistant) -> None:
     answer = lexical_assistant.ask("er digi et mål i sig selv")
     assert {"from": "digi", "to": "digital"} in answer.corrections
