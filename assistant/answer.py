@@ -490,9 +490,15 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _fresh(sentences: Sequence[str], history: Sequence[Turn]) -> list[str]:
-        """The sentences a follow-up has not been told yet."""
-        said = [t.content for t in history if t.role == "assistant"]
-        return [s for s in sentences if not any(s in old for old in said)]
+        """The sentences a follow-up has not been told yet. A sentence was told when each of
+        its parts around a colon was, in any wording of quotes and case: an earlier answer
+        may have given an advice's title and its first sentence apart."""
+        said = [_plain(t.content) for t in history if t.role == "assistant"]
+        return [
+            s
+            for s in sentences
+            if not all(any(_plain(part) in old for old in said) for part in s.split(": "))
+        ]
 
     @staticmethod
     def _with_antecedents(
@@ -529,3 +535,8 @@ class ExtractiveAnswerer:
     ) -> float:
         terms = set(self._analyzer.terms(sentence)) - exclude
         return sum(w for t, w in weights.items() if t in terms)
+
+
+def _plain(text: str) -> str:
+    """Lower-case words one space apart, padded: text compared without quotes or case."""
+    return f" {' '.join(LETTERS.findall(text.lower()))} "

@@ -268,7 +268,7 @@ class QueryReader:
         return tuple(names)
 
 
-_FRAMING = ("count", "age", "measure", "name", "elaborate")
+_FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 

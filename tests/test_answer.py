@@ -115,6 +115,23 @@ def test_why_in_a_follow_up_is_answered_from_the_passage_under_discussion(
     assert "prioriteringen" in why.answer
 
 
+def test_a_follow_up_does_not_repeat_what_an_earlier_answer_said_in_other_quotes(
+    lexical_assistant,
+) -> None:
+    history = [
+        Turn("user", "hvad siger råd 6"),
+        Turn(
+            "assistant",
+            'Råd 6 hedder "Tænk stort, og begynd småt". Artiklen skriver: "Man kan ikke løfte '
+            'alle aspekter og faser af den digitale transformation på en gang."',
+        ),
+    ]
+    more = lexical_assistant.ask("og hvad foreslår han så?", history)
+    assert not more.abstained, "'foreslår' asks what the article says; it is no topic"
+    assert "små skibe" in more.answer
+    assert "løfte alle aspekter" not in more.answer
+
+
 @pytest.mark.parametrize("request_more", ["uddyb", "kan du forklare det nærmere", "fortæl mere"])
 def test_asking_for_more_quotes_the_rest_of_the_passage(lexical_assistant, request_more) -> None:
     history = [
