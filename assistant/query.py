@@ -188,6 +188,9 @@ class QueryReader:
         if not (advice or all_advice or neighbour) and text != question:
             # Structure words read best as typed: "the sixth piece of advice".
             advice, all_advice, neighbour = _structure(question, history, shape)
+        cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
+        # "Hvem står bag de 7 råd?", "Hvorfor giver han de 7 råd?" ask about the list, not for it.
+        all_advice = all_advice and not any(c in cues for c in _NOT_THE_LIST)
         topic = _without_framing(text)
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
@@ -212,7 +215,7 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             asks_name=_matches("answer_type", "name", text),
             focus=self._focus(text),
-            cues=tuple(c for c, p in patterns()["cues"].items() if p.search(text)),
+            cues=cues,
             unknown_names=self._unknown_names(question, corrections),
             parts=parts if len(parts) > 1 else (),
             doc_id=doc_id,
@@ -268,6 +271,7 @@ class QueryReader:
         return tuple(names)
 
 
+_NOT_THE_LIST: tuple[Cue, ...] = ("who", "why", "when", "where")
 _FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 

@@ -92,6 +92,15 @@ def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
     assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
 
 
+@pytest.mark.parametrize("question", ["Hvem står bag de 7 råd?", "hvem er de 7 råd rettet mod"])
+def test_a_question_about_the_list_of_advice_is_not_answered_with_the_list(
+    lexical_assistant, question: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert "Peter Karm" in answer.answer and "topledelser" in answer.answer
+    assert len(answer.citations) == 1, "who gives them and to whom, not the seven titles"
+
+
 def test_two_questions_in_one_get_each_their_citation(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Hvem er Peter Karm, og hvor arbejdede han før?")
     assert not answer.abstained
