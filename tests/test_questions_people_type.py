@@ -24,31 +24,26 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
     assert answer.to_dict()["corrections"] == answer.corrections
 
 
-def test_a_typo_in_a_capitalised_word_is_no_unknown_name(lexical_assistant) -> None:
-    answer = lexical_assistant.ask("Hvad er Peter Karms titel i Haderslev Kommmune?")
-    assert {"from": "kommmune", "to": "kommune"} in answer.corrections
+@pytest.mark.parametrize(
+    ("question", "source", "target", "quoted"),
+    [
+        # A typo in a capitalised word is the ordinary word, not an unknown name.
+        ("Hvad er Peter Karms titel i Haderslev Kommmune?", "kommmune", "kommune", "direktør"),
+        # A chat abbreviation: the article word it begins.
+        ("er digi et mål i sig selv", "digi", "digital", "middel"),
+        # A standard abbreviation typed without its period.
+        ("hvor er it placeret i org nu", "org", "organisation", "centralt under staben"),
+        # A place typed as its consonants: the one name of the article that fits.
+        ("hvornår startede karm i hdl", "hdl", "haderslev", "to år siden"),
+    ],
+)
+def test_words_typed_the_chat_way_are_read_as_the_article_words(
+    lexical_assistant, question: str, source: str, target: str, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert {"from": source, "to": target} in answer.corrections
     assert not answer.abstained
-    assert "kommunaldirektør" in answer.answer
-
-
-def test_chat_abbreviations_are_read_as_the_article_words(lexical_assistant) -> None:
-    answer = lexical_assistant.ask("er digi et mål i sig selv")
-    assert {"from": "digi", "to": "digital"} in answer.corrections
-    assert "middel" in answer.answer
-
-
-def test_a_standard_abbreviation_typed_without_its_period_is_read_out(lexical_assistant) -> None:
-    answer = lexical_assistant.ask("hvor er it placeret i org nu")
-    assert {"from": "org", "to": "organisation"} in answer.corrections
-    assert not answer.abstained
-    assert "placeret centralt under staben" in answer.answer
-
-
-def test_a_place_typed_as_its_consonants_is_read_as_the_name(lexical_assistant) -> None:
-    answer = lexical_assistant.ask("hvornår startede karm i hdl")
-    assert {"from": "hdl", "to": "haderslev"} in answer.corrections
-    assert not answer.abstained
-    assert "to år siden" in answer.answer
+    assert quoted in answer.answer
 
 
 @pytest.mark.parametrize(
