@@ -18,7 +18,6 @@ from langchain_core.documents import Document
 from assistant.danish import split_sentences
 from assistant.query import (
     CONTACT_CUES,
-    TENSE_CUES,
     QueryAnalysis,
     Turn,
     answers_cues,
@@ -273,11 +272,12 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _states_time(analysis: QueryAnalysis, sentence: str) -> bool:
-        """Does the sentence say when, in the tense asked about? "Hvornår er det næste
-        kommunalvalg?" is not answered by "sidste år var kommunalvalget …"."""
-        tenses = [c for c in analysis.cues if c in TENSE_CUES]
+        """Does the sentence say when, and of the future when that is asked? "Hvornår er
+        det næste kommunalvalg?" is not answered by "sidste år var kommunalvalget …". Only
+        the future counts: "nu" in "hvornår var det nu …" is a filler, not a tense."""
         when = patterns()["answers"]["when"].search(sentence)
-        return bool(when) and answers_cues(sentence, tenses) >= 0
+        future = [c for c in analysis.cues if c == "future"]
+        return bool(when) and answers_cues(sentence, future) >= 0
 
     def _speaks_of_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
         """Does one of the sentences (those with a time, or a name) speak of the question's
@@ -538,5 +538,9 @@ class ExtractiveAnswerer:
 
 
 def _plain(text: str) -> str:
-    """Lower-case words one space apart, padded: text compared without quotes or case."""
-    return f" {' '.join(LETTERS.findall(text.lower()))} "
+    """Lower-case words and numbers one space apart, padded: text compared without quotes
+    or case ("Råd 6" is not "Råd 7")."""
+    return f" {' '.join(_WORDS_AND_NUMBERS.findall(text.lower()))} "
+
+
+_WORDS_AND_NUMBERS = re.compile(r"\w+")

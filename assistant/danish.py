@@ -16,7 +16,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 
 from assistant.resources import load_lines
-from assistant.wordtable import WordTable
+from assistant.wordtable import WordTable, zipf_of
 
 MONTHS = [
     "januar",
@@ -83,9 +83,9 @@ def expand_abbreviation(word: str) -> str | None:
 def _function_phrases() -> re.Pattern[str]:
     """The phrases Danish abbreviates that say nothing of a topic: complex prepositions and
     adverbials ("i forhold til", "på grund af", "for eksempel")."""
-    phrases = {words for words in _expansions().values() if " " in words}
-    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    phrases = sorted({words for words in _expansions().values() if " " in words})
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.IGNORECASE)
 
 
 def without_function_phrases(text: str) -> str:
@@ -290,8 +290,8 @@ class Analyzer:
         """The corpus name a vowel-less chat abbreviation stands for ("hdl" -> "haderslev"):
         its first letter, then its letters in order; only when one name (and its genitive)
         fits, since "hdl" could as well be "handel" in a text that has both."""
-        if _VOWELS.search(word):
-            return None
+        if _VOWELS.search(word) or zipf_of(self.table.frequency(word, "en")) >= _CHAT_WORD_ZIPF:
+            return None  # "pls", "thx", "btw" are words of chat, not shortened names
         fits = sorted(
             (n for n in self.names if n[0] == word[0] and len(n) >= len(word) + 2),
             key=lambda n: (len(n), n),
@@ -302,6 +302,9 @@ class Analyzer:
 
 
 _MAX_ABBREVIATION = 5
+_CHAT_WORD_ZIPF = 3.0
+"""English frequency from which a vowel-less token is a word ("pls" 3.7) rather than a
+shortened name ("hdl" 2.7, "sdb" 2.1)."""
 _VOWELS = re.compile("[aeiouyæøåäöüé]")
 _MID_SENTENCE = re.compile(r"(?<=[\w,] )[A-Za-zÆØÅæøå]+")
 

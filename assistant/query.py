@@ -189,8 +189,7 @@ class QueryReader:
             # Structure words read best as typed: "the sixth piece of advice".
             advice, all_advice, neighbour = _structure(question, history, shape)
         cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
-        # "Hvem står bag de 7 råd?", "Hvorfor giver han de 7 råd?" ask about the list, not for it.
-        all_advice = all_advice and not any(c in cues for c in _NOT_THE_LIST)
+        all_advice = all_advice and not patterns()["advice"]["about_the_list"].search(text)
         topic = _without_framing(text)
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
@@ -271,7 +270,6 @@ class QueryReader:
         return tuple(names)
 
 
-_NOT_THE_LIST: tuple[Cue, ...] = ("who", "why", "when", "where")
 _FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
@@ -285,7 +283,6 @@ def _without_framing(text: str) -> str:
 
 
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
-TENSE_CUES: tuple[Cue, ...] = ("now", "before", "future")
 
 
 def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:

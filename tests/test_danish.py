@@ -71,6 +71,8 @@ def test_a_vowel_less_abbreviation_stands_for_one_name_of_the_corpus() -> None:
     assert analyzer.abbreviated("hdl") == "haderslev", "the name, not the verb 'handlede'"
     assert analyzer.abbreviated("vjl") == "vejle"
     assert analyzer.abbreviated("kbh") is None, "no name of the corpus fits"
+    plain = Analyzer().with_vocabulary(["Hun hedder Jan Poulsen."])
+    assert plain.abbreviated("pls") is None, "a word of chat ('please'), not 'Poulsen'"
     both = Analyzer().with_vocabulary(["I Haderslev og i Hadsund."])
     assert both.abbreviated("hds") is None, "two names fit: no guess"
 

@@ -87,6 +87,11 @@ def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
     assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
 
 
+def test_the_list_with_reasons_is_still_the_list(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Giv mig de 7 gode råd med begrundelse")
+    assert [c.advice for c in answer.citations] == [1, 2, 3, 4, 5, 6, 7]
+
+
 @pytest.mark.parametrize("question", ["Hvem står bag de 7 råd?", "hvem er de 7 råd rettet mod"])
 def test_a_question_about_the_list_of_advice_is_not_answered_with_the_list(
     lexical_assistant, question: str
