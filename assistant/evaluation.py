@@ -275,6 +275,9 @@ def load_thresholds(path: Path) -> Thresholds:
     """``[thresholds]`` gates the whole set; ``[thresholds.sealed]`` (any split) one split."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     table = data.get("thresholds", data)
+    if table is not data and len(data) > 1:
+        # A limit outside the table would otherwise gate nothing, silently.
+        raise ValueError(f"{path}: keys outside [thresholds]: {sorted(set(data) - {'thresholds'})}")
     scopes: Thresholds = {"all": {k: v for k, v in table.items() if not isinstance(v, dict)}}
     scopes |= {k: v for k, v in table.items() if isinstance(v, dict)}
     for scope, limits in scopes.items():

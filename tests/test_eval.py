@@ -117,6 +117,14 @@ def test_the_thresholds_file_gates_the_whole_set_and_the_sealed_split() -> None:
     assert limits["all"]["mrr"] >= 0.8
 
 
+def test_a_limit_outside_the_thresholds_table_is_an_error(tmp_path: Path) -> None:
+    """A lost "[thresholds]" line made the whole-set limits gate nothing, silently."""
+    path = tmp_path / "limits.toml"
+    path.write_text("mrr = 0.8\n\n[thresholds.sealed]\nmrr = 0.7\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="outside"):
+        load_thresholds(path)
+
+
 def test_metrics_are_reported_per_split_and_per_type(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text(
