@@ -252,7 +252,10 @@ class QueryReader:
             for match in pattern.finditer(text):
                 phrase = self.analyzer.words(match["phrase"])
                 if phrase and not any(_names_detail(w) for w in phrase):
-                    words.append(max(phrase, key=self.lexicon.specificity))
+                    words.append(
+                        _compound(match["phrase"], phrase)
+                        or max(phrase, key=self.lexicon.specificity)
+                    )
         return tuple(dict.fromkeys(words))
 
     def _unknown_names(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
@@ -299,6 +302,18 @@ def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:
         if opposite and opposite not in cues:
             kind -= bool(answers[opposite].search(sentence))
     return kind
+
+
+def _compound(phrase: str, words: Sequence[str]) -> str | None:
+    """A hyphenated compound of content words in the phrase ("it-systemer"): it is asked about
+    as one thing, which a passage has only when it has all its parts."""
+    for match in _HYPHENATED.finditer(phrase.lower()):
+        if all(part in words for part in match.group(0).split("-")):
+            return match.group(0)
+    return None
+
+
+_HYPHENATED = re.compile(r"\w{2,}(?:-\w{2,})+")
 
 
 def _names_detail(word: str) -> bool:

@@ -110,6 +110,9 @@ class LexicalIndex:
         """Does the article use the word: itself, a near form, or all its compound parts in
         one passage ("hjemmearbejde" is not in an article that has "hjemme" and "arbejde"
         on different pages)?"""
+        if "-" in word:  # "it-systemer": every part in one passage
+            forms = [set(self.forms(part)) for part in word.split("-")]
+            return any(all(f & terms for f in forms) for terms in self._doc_terms)
         stem = self.analyzer.stem(word)
         if stem in self._idf or self.analyzer.near_stems(stem):
             return True
@@ -330,7 +333,7 @@ class HybridRetriever(BaseRetriever):
         words = self.lexical.article_words(analysis)
         if not words:
             return analysis.content_words
-        focus = [w for w in analysis.focus if w in words]
+        focus = [w for w in analysis.focus if all(part in words for part in w.split("-"))]
         return self.lexical.missing_topic(words, focus, self.topic_share, self.topic_min_weight)
 
     def _advice_count(self, analysis: QueryAnalysis) -> int:

@@ -58,6 +58,9 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "Hvornår er det næste kommunalvalg?",
         # "Hvad hedder X?" asks about X: the article names a Vejle man, but no mayor.
         "Hvad hedder borgmesteren i Vejle?",
+        # A hyphenated compound is asked about as one thing: "IT" and "systemer" are in the
+        # article, never in one passage.
+        "Hvilke it-systemer bruger kommunen?",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
@@ -91,6 +94,12 @@ def test_a_follow_up_continues_with_what_was_not_said(lexical_assistant) -> None
     more = lexical_assistant.ask("Uddyb det", history)
     assert not more.abstained
     assert more.citations[0].chunk_id == first.citations[0].chunk_id
+
+
+def test_a_hyphenated_compound_the_article_has_is_found(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvilket KL-KOMBIT-råd afløste DKD?")
+    assert not answer.abstained
+    assert "KL-KOMBITs Digitaliseringsråd" in answer.answer
 
 
 def test_an_amount_is_answered_by_the_sentence_that_states_it_alone(lexical_assistant) -> None:
