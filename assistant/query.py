@@ -28,8 +28,10 @@ from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
 MetaField = Literal["date", "title", "about"]
-Cue = Literal["now", "before", "future", "why", "who", "where", "when", "phone", "email", "contact"]
-CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact")
+Cue = Literal[
+    "now", "before", "future", "why", "who", "where", "when", "phone", "email", "contact", "address"
+]
+CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact", "address")
 """Cues whose answer is a detail of its own kind: a phone number, an e-mail address."""
 MAX_PARTS = 3
 MAX_WORDS_READ = 40

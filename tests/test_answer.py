@@ -61,6 +61,8 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         # A hyphenated compound is asked about as one thing: "IT" and "systemer" are in the
         # article, never in one passage.
         "Hvilke it-systemer bruger kommunen?",
+        # A postal address is a detail the article does not hold (it has e-mail addresses).
+        "hvad er KL's adresse",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
