@@ -352,6 +352,8 @@ def _conversation(history: Sequence[Turn]) -> str:
 
 def _meta(text: str, shape: ArticleShape) -> MetaField | None:
     meta = next((name for name, p in patterns()["meta"].items() if p.search(text)), None)
+    if meta == "date" and _matches("answer_type", "revision", text):
+        return None  # the front matter has the date of publication, not of a revision
     if meta is None and any(
         re.search(patterns()["who_is"].format(name=re.escape(person)), text, re.IGNORECASE)
         for person in shape.people

@@ -63,6 +63,8 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "Hvilke it-systemer bruger kommunen?",
         # A postal address is a detail the article does not hold (it has e-mail addresses).
         "hvad er KL's adresse",
+        # The front matter dates the publication, not a revision.
+        "hvornår er artiklen sidst blevet ændret",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
