@@ -77,6 +77,12 @@ def test_a_vowel_less_abbreviation_stands_for_one_name_of_the_corpus() -> None:
     assert both.abbreviated("hds") is None, "two names fit: no guess"
 
 
+def test_a_split_into_words_the_article_lacks_does_not_hide_the_near_form() -> None:
+    analyzer = Analyzer().with_vocabulary(["det politiske lag"], part_words=["politi", "kerne"])
+    assert analyzer.compound_parts("politikerne"), "'politi' + 'kerne' are common words"
+    assert analyzer.stem("politiske") in analyzer.terms("politikerne")
+
+
 def test_compounds_split_into_common_danish_words_too() -> None:
     analyzer = Analyzer().with_vocabulary(["økonomiudvalget"], part_words=["udvalg", "økonomi"])
     assert analyzer.compound_parts("økonomiudvalget") == (

@@ -122,6 +122,7 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
     ("question", "quoted"),
     [
         ("hvordan er it organiseret i kommunen nu", "selvstændig central stab"),
+        ("hvordan er it organiseret i kommunen aktuelt", "selvstændig central stab"),
         ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
     ],
 )
