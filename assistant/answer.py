@@ -16,13 +16,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.documents import Document
 
 from assistant.danish import split_sentences
-from assistant.query import (
-    CONTACT_CUES,
-    QueryAnalysis,
-    Turn,
-    answers_cues,
-    patterns,
-)
+from assistant.query import CONTACT_CUES, QueryAnalysis, Turn, answers_cues, patterns
 from assistant.resources import messages
 from assistant.retrieval import LETTERS, LexicalIndex, SearchResult
 
