@@ -139,6 +139,12 @@ def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
     assert {"from": "security", "to": "sikkerhed"} in answer.corrections
 
 
+def test_the_verb_address_asks_for_no_postal_address(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("How does the director address security?")
+    assert not answer.abstained
+    assert "sikkerhed" in answer.answer.lower()
+
+
 def test_english_words_the_glossary_lacks_do_not_make_a_direct_answer_partial(
     lexical_assistant,
 ) -> None:
