@@ -305,7 +305,8 @@ class HybridRetriever(BaseRetriever):
         else:
             fused = (1 - self.dense_weight) * lexical + self.dense_weight * dense
         fused = fused * self._meta_penalty(analysis) + self._structure(analysis)
-        words = self.lexical.article_words(analysis)
+        own = self.lexical.article_words(analysis)
+        words = own
         if analysis.context and len(words) <= 1:
             words = tuple(self.lexical.analyzer.words(analysis.context))
         matches = self.lexical.matches(words)
@@ -320,17 +321,17 @@ class HybridRetriever(BaseRetriever):
         documents = [
             self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
         ]
-        return SearchResult(analysis, documents, self._missing(analysis))
+        return SearchResult(analysis, documents, self._missing(analysis, own))
 
-    def _missing(self, analysis: QueryAnalysis) -> tuple[str, ...]:
-        """What the question asks about that the article lacks (see ``missing_topic``).
+    def _missing(self, analysis: QueryAnalysis, words: tuple[str, ...]) -> tuple[str, ...]:
+        """What the question asks about that the article lacks (see ``missing_topic``), of
+        its ``words`` that can be in the article (``LexicalIndex.article_words``).
 
         An English question keeps English words the glossary does not know; those say
         nothing about the article, so only a question with no article word at all is off.
         """
         if analysis.structural:
             return ()
-        words = self.lexical.article_words(analysis)
         if not words:
             return analysis.content_words
         focus = [w for w in analysis.focus if all(part in words for part in w.split("-"))]
