@@ -60,6 +60,8 @@ def test_words_typed_the_chat_way_are_read_as_the_article_words(
         ("Hvilket råd står lige før det om at tænke stort?", [5]),
         ("hvilket nummer har rådet om forankring", [5]),
         ("What is the second to last piece of advice?", [6]),
+        ("Hvad siger det allersidste råd?", [7]),  # "aller-" intensifies a superlative
+        ("hvad er det allerførste råd", [1]),
     ],
 )
 def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
