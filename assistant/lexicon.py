@@ -7,6 +7,9 @@
   or common Danish word by edit distance (``rapidfuzz``'s optimal string alignment, which
   counts a swap of two letters as one edit).
 - English: a question whose words are far more frequent in English than in Danish is English.
+- Word classes: which Danish words are never nouns (verbs, adjectives, adverbs) comes from
+  Stavekontrolden's hunspell dictionary (``data/not_nouns_da.txt.gz``, derived by
+  ``scripts/build_word_classes.py``).
 
 Every cache here is fed by user input, so each is bounded.
 """
@@ -14,12 +17,13 @@ Every cache here is fed by user input, so each is bounded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant.danish import Analyzer
+from assistant.resources import load_lines
 from assistant.wordtable import zipf_of
 
 _CACHE = 4096
@@ -29,6 +33,12 @@ RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
 _MIN_TYPO_LENGTH = 4
 _ENGLISH_MARGIN = 1.0
+
+
+@cache
+def _never_nouns() -> frozenset[str]:
+    """Read on first need (30 ms): immutable package data."""
+    return frozenset(load_lines("not_nouns_da.txt.gz"))
 
 
 def _max_edits(word: str) -> int:
@@ -67,6 +77,12 @@ class Lexicon:
         if frequency == 0:
             return 1.0
         return min(1.0, max(0.0, (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)))
+
+    def may_be_noun(self, word: str) -> bool:
+        """Can the word (or its lemma) be a noun, or is it a word the dictionary lacks (a name,
+        a new term)? "inddrages", "bagud" and "landsdækkende" cannot; "borgmester" can."""
+        never = _never_nouns()
+        return word not in never and self._lemma(word) not in never
 
     def is_known(self, word: str) -> bool:
         """A Danish word, or a word of the corpus."""

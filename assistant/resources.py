@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import tomllib
 from functools import cache
 from importlib import resources
@@ -9,7 +10,9 @@ from typing import Any
 
 
 def read_text(name: str) -> str:
-    return resources.files("assistant").joinpath("data", name).read_text(encoding="utf-8")
+    """A data file's text; a ``.gz`` file (a large derived list) is decompressed."""
+    data = resources.files("assistant").joinpath("data", name).read_bytes()
+    return (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
 
 
 def load_lines(name: str) -> list[str]:

@@ -47,6 +47,9 @@ COVERAGE_WEIGHT = 0.1
 CUE_WEIGHT = 0.5
 """A passage with a sentence of the kind the question asks for ("nu", "fordi") moves up."""
 PHRASE_WEIGHT = 0.2
+NOT_NOUN_SHARE = 0.5
+"""What a word the article lacks weighs when it cannot be a noun (chosen on the tune split:
+0.3 also answered a request to translate the article)."""
 _META_PENALTY = 0.5
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
@@ -136,12 +139,14 @@ class LexicalIndex:
         Rare in Danish at large and rare in the corpus: "governance" says much, "siger" and
         "digitalisering" (on every page here) little. A word the article lacks weighs by its
         Danish rarity alone: the question may be about it, and the article does not have it.
+        Half that if it cannot be a noun: a question is about its nouns, and an article that
+        lacks its verb or adjective ("Skal politikerne inddrages?") may say it in other words.
         """
         specificity = self.lexicon.specificity(word)
         stem = self.analyzer.stem(word)
         forms = [stem] if stem in self._idf else self.forms(word)
         if not forms or not self.in_article(word):
-            return specificity
+            return specificity * (1.0 if self.lexicon.may_be_noun(word) else NOT_NOUN_SHARE)
         return specificity * max(self._idf[f] for f in forms) / self._rare_idf
 
     def matches(self, words: Sequence[str]) -> list[Match]:

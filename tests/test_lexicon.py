@@ -40,6 +40,11 @@ def test_real_words_and_far_strings_are_left_alone(lexicon: Lexicon, word: str) 
     assert lexicon.correction(word) is None
 
 
+def test_which_words_can_be_nouns(lexicon: Lexicon) -> None:
+    assert not any(map(lexicon.may_be_noun, ["inddrages", "bagud", "landsdækkende", "fokuserer"]))
+    assert all(map(lexicon.may_be_noun, ["borgmester", "politikerne", "ransomware", "rulle"]))
+
+
 def test_english_is_told_from_danish(lexicon: Lexicon) -> None:
     assert lexicon.is_english(["what", "does", "he", "say", "about", "security"])
     assert not lexicon.is_english(["hvad", "siger", "han", "om", "sikkerhed"])

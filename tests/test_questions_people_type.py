@@ -269,3 +269,9 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
     answer = lexical_assistant.ask("er digi et mål i sig selv iflg direktøren")
     assert not answer.abstained and "middel" in answer.answer
     assert lexical_assistant.ask("hvad siger han om løn").abstained, "the focus still counts"
+
+
+def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Skal politikerne også inddrages i digitaliseringen?")
+    assert not answer.abstained and "politisk" in answer.answer
+    assert lexical_assistant.ask("Hvem er borgmester i Haderslev?").abstained
