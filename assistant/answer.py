@@ -262,7 +262,15 @@ class ExtractiveAnswerer:
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
+        if analysis.opinion_of and not any(
+            self._names_all(analysis.opinion_of, s) for s in sentences
+        ):
+            return False  # "Hvad mener KL om …?" and no quoted sentence speaks of KL
         return self._about_the_person_asked(analysis, sentences)
+
+    def _names_all(self, words: Sequence[str], sentence: str) -> bool:
+        terms = set(self._analyzer.terms(sentence))
+        return all(terms & set(self._lexical.forms(w)) for w in words)
 
     @staticmethod
     def _states_time(analysis: QueryAnalysis, sentence: str) -> bool:

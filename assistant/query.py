@@ -122,6 +122,8 @@ class ArticleShape:
     doc_id: str
     advice_count: int
     people: tuple[str, ...] = ()
+    about: str = ""
+    """Who the article is about, as its front matter says ("Peter Karm, kommunaldirektør …")."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,9 @@ class QueryAnalysis:
     """What the question asks about (now, before, why, …): the sentences that answer it."""
     unknown_names: tuple[str, ...] = ()
     """Capitalised names in the question that the article never mentions."""
+    opinion_of: tuple[str, ...] = ()
+    """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
+    or its person's: a quoted sentence must name them."""
     parts: tuple[str, ...] = ()
     """Several questions in one message, each to be answered on its own (else empty)."""
     doc_id: str | None = None
@@ -192,6 +197,9 @@ class QueryReader:
             advice, all_advice, neighbour = _structure(question, history, shape)
         cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
         all_advice = all_advice and not patterns()["advice"]["about_the_list"].search(text)
+        opinion_of = self._opinion_of(text, shape)
+        if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
+            advice, all_advice, neighbour = (), False, None
         topic = _without_framing(text)
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
@@ -218,6 +226,7 @@ class QueryReader:
             focus=self._focus(text),
             cues=cues,
             unknown_names=self._unknown_names(question, corrections),
+            opinion_of=opinion_of,
             parts=parts if len(parts) > 1 else (),
             doc_id=doc_id,
         )
@@ -261,6 +270,21 @@ class QueryReader:
                         or max(phrase, key=self.lexicon.specificity)
                     )
         return tuple(dict.fromkeys(words))
+
+    def _opinion_of(self, text: str, shape: ArticleShape) -> tuple[str, ...]:
+        """The words of whoever's view is asked for, less those of the article's person
+        ("Hvad mener direktøren/Peter Karm/han om …?" asks what the article reports)."""
+        match = patterns()["answer_type"]["opinion"].search(text)
+        if not match or patterns()["answer_type"]["own_voice"].search(_group(match)):
+            return ()
+        stem = self.analyzer.stem
+        own = [stem(w) for w in self.analyzer.words(shape.about, strict=False)]
+        return tuple(
+            w
+            for w in self.analyzer.words(_group(match))
+            if self.lexicon.specificity(w) > 0  # "Hvad sagde han mere om det?"
+            and not any(o.startswith(stem(w)) or o.endswith(stem(w)) for o in own)
+        )
 
     def _unknown_names(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
         """Capitalised words the article does not know ("Mette Frederiksen"); a typo of an

@@ -253,8 +253,9 @@ class HybridRetriever(BaseRetriever):
             if chunk.advice is not None:
                 shapes[chunk.doc_id] = replace(shape, advice_count=shape.advice_count + 1)
             elif chunk.kind == "meta":
-                person = chunk.sentences[-1].split(",")[0]
-                shapes[chunk.doc_id] = replace(shape, people=(*shape.people, person))
+                about = chunk.sentences[-1]
+                people = (*shape.people, about.split(",")[0])
+                shapes[chunk.doc_id] = replace(shape, people=people, about=about)
         return QueryReader(
             self.lexical.analyzer,
             self.lexical.lexicon,

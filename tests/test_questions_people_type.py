@@ -275,3 +275,33 @@ def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assi
     answer = lexical_assistant.ask("Skal politikerne også inddrages i digitaliseringen?")
     assert not answer.abstained and "politisk" in answer.answer
     assert lexical_assistant.ask("Hvem er borgmester i Haderslev?").abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hvad synes medarbejderne om omorganiseringen af it",
+        "What does the mayor of Haderslev think about the seven pieces of advice?",
+        "Hvad mener fagforeningerne om det tredje råd?",
+    ],
+)
+def test_the_view_of_someone_the_article_does_not_quote_is_declined(
+    lexical_assistant, question: str
+) -> None:
+    assert lexical_assistant.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvad mener direktøren om sikkerhed?",
+        "hvad mener peter karm om sikkerhed",
+        "Hvad siger artiklen om sikkerhed?",
+        "Hvad siger det andet råd om tillid?",
+    ],
+)
+def test_the_view_of_the_article_and_its_person_is_answered(
+    lexical_assistant, question: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and "ikkerhed" in answer.answer
