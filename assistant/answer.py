@@ -16,7 +16,14 @@ from typing import Any, Literal, Protocol
 from langchain_core.documents import Document
 
 from assistant.danish import split_sentences
-from assistant.query import CONTACT_CUES, QueryAnalysis, Turn, answers_cues, patterns
+from assistant.query import (
+    CONTACT_CUES,
+    QueryAnalysis,
+    Turn,
+    answers_cues,
+    patterns,
+    stated_numbers,
+)
 from assistant.resources import messages
 from assistant.retrieval import LETTERS, LexicalIndex, SearchResult
 
@@ -244,7 +251,8 @@ class ExtractiveAnswerer:
         """A question for an amount, someone, a name, a time, a phone number, an e-mail
         address or someone's details needs a quoted sentence that states one: a number, a
         name or a time beside what is asked about, the number or address, the person asked
-        about."""
+        about. A number the question states ("delprogram 5", "i 2030") must be in a cited
+        passage, in digits or in words."""
         sentences = [s for c in draft.citations for s in c.sentences]
         answers = patterns()["answers"]
         if analysis.quantity and not any(
@@ -262,6 +270,9 @@ class ExtractiveAnswerer:
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
+        stated = set().union(*(stated_numbers(c.text) for c in draft.citations))
+        if not set(analysis.numbers) <= stated:
+            return False  # "Hvad handler delprogram 5 om?" and the passage has delprogram 6
         if analysis.opinion_of and not any(
             self._names_all(analysis.opinion_of, s) for s in sentences
         ):

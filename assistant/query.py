@@ -38,6 +38,7 @@ MAX_WORDS_READ = 40
 """Distinct words of a question looked up for typos and abbreviations: a question has a
 few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
+_DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w,-]|\.\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
 
@@ -162,6 +163,9 @@ class QueryAnalysis:
     """What the question asks about (now, before, why, …): the sentences that answer it."""
     unknown_names: tuple[str, ...] = ()
     """Capitalised names in the question that the article never mentions."""
+    numbers: tuple[str, ...] = ()
+    """Numbers the question states ("delprogram 5", "i 2024"): a quoted sentence must state
+    each, in digits or as a word ("4 dimensioner" - "fire dimensioner")."""
     opinion_of: tuple[str, ...] = ()
     """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
     or its person's: a quoted sentence must name them."""
@@ -222,6 +226,7 @@ class QueryReader:
             content_words=tuple(words),
             context=context,
             quantity=_quantity(text, self.analyzer),
+            numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
             asks_name=_matches("answer_type", "name", text),
             focus=self._focus(text),
             cues=cues,
@@ -355,6 +360,14 @@ def _names_detail(word: str) -> bool:
 
 def _matches(table: str, name: str, text: str) -> bool:
     return bool(patterns()[table][name].search(text))
+
+
+def stated_numbers(sentence: str) -> set[str]:
+    """The numbers a sentence states, as digits: "fire dimensioner" states 4 ("en"/"et" are
+    articles, so they state none)."""
+    tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+    words = {str(CARDINALS[t]) for t in tokens if CARDINALS.get(t, 1) > 1}
+    return {t for t in tokens if t.isdigit()} | words
 
 
 def split_parts(question: str) -> tuple[str, ...]:

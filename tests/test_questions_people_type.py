@@ -305,3 +305,12 @@ def test_the_view_of_the_article_and_its_person_is_answered(
 ) -> None:
     answer = lexical_assistant.ask(question)
     assert not answer.abstained and "ikkerhed" in answer.answer
+
+
+def test_a_number_the_article_does_not_state_is_declined(lexical_assistant) -> None:
+    assert lexical_assistant.ask("Hvad handler delprogram 5 om?").abstained
+    assert lexical_assistant.ask("hvad sker der med digitaliseringsprogrammet i 2030").abstained
+    named = lexical_assistant.ask("Hvad hedder delprogram 6?")
+    assert not named.abstained and "fundamenter" in named.answer
+    in_words = lexical_assistant.ask("hvilke 4 dimensioner er der i den ny syntese")
+    assert not in_words.abstained and "performance" in in_words.answer
