@@ -278,13 +278,30 @@ class Analyzer:
 
         Only a short word that is no corpus word itself, and that begins a corpus word at
         least three letters longer: the shortest such word, which the longer ones extend.
+        Two consonants are the initials of a compound's parts ("kd").
         """
-        if not 3 <= len(word) <= _MAX_ABBREVIATION or word in self.surface_words:
+        if len(word) > _MAX_ABBREVIATION or word in self.surface_words:
             return None
+        if len(word) < 3:
+            return None if _VOWELS.search(word) else self._initials(word)
         longer = [w for w in self.surface_words if w.startswith(word) and len(w) >= len(word) + 3]
         if longer:
             return min(longer, key=lambda w: (len(w), w))
         return self._name_skeleton(word)
+
+    def _initials(self, word: str) -> str | None:
+        """The corpus compound whose parts' first letters a two-letter chat abbreviation
+        spells ("kd" -> "kommunaldirektør"), when one word (in any inflection) fits. Asked
+        only of Danish questions, where "kd" is no English gamer's word."""
+        fits = [w for w in self.surface_words if self._part_initials(w) == word]
+        stems = {self.stem(w.removesuffix("s")) for w in fits}
+        return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
+
+    def _part_initials(self, word: str) -> str:
+        parts = self.compound_parts(word)
+        if len(parts) < 2 or any(len(p) < _MIN_PART for p in parts):
+            return ""
+        return "".join(p[0] for p in parts)
 
     def _name_skeleton(self, word: str) -> str | None:
         """The corpus name a vowel-less chat abbreviation stands for ("hdl" -> "haderslev"):

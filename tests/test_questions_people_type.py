@@ -174,6 +174,12 @@ def test_a_chat_abbreviation_of_danish_is_read_out(lexical_assistant) -> None:
     assert "33 70 32 34" in answer.answer
 
 
+def test_two_consonants_are_read_as_the_initials_of_a_compound(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvornår startede peter karm som kd i haderslev")
+    assert {"from": "kd", "to": "kommunaldirektør"} in answer.corrections
+    assert not answer.abstained and "to år siden" in answer.answer
+
+
 @pytest.mark.parametrize(
     ("question", "detail", "not_quoted"),
     [
