@@ -186,6 +186,7 @@ def test_two_consonants_are_read_as_the_initials_of_a_compound(lexical_assistant
         # the sentence with the address, not the one that only names the consultants
         ("Hvilken e-mailadresse har Jesper Hosbond Jensen?", "jeho@komponent.dk", "konsulenter"),
         ("hvordan kan man kontakte jesper", "21 35 03 49", "konsulenter"),
+        ("How can I get in touch with Jesper from Komponent?", "21 35 03 49", "konsulenter"),
         # a title is shown before the name, though the article never writes "stilling"
         ("Hvilken stilling har Jesper Hosbond Jensen?", "chefkonsulent", None),
         ("Hvilken stilling havde Peter Karm i Vejle?", "økonomidirektør", None),
