@@ -306,7 +306,7 @@ class QueryReader:
         return tuple(names)
 
 
-_FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting")
+_FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting", "view")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 
