@@ -376,8 +376,13 @@ def split_parts(question: str) -> tuple[str, ...]:
     A message holds several questions where a question mark, or a comma or "og" before a
     question word, starts a new one; at most ``MAX_PARTS``, the rest stays with the last.
     """
-    pieces = [p.strip(" ,;") for p in patterns()["parts"]["boundary"].split(question)]
-    pieces = [p for p in pieces if _TOKEN.search(p)]
+    pieces: list[str] = []
+    for piece in patterns()["parts"]["boundary"].split(question):
+        piece = piece.strip(" ,;")
+        if pieces and not patterns()["parts"]["question"].search(piece):
+            pieces[-1] = f"{pieces[-1]}? {piece}"  # "…? fx esdh eller lign" is no question
+        elif _TOKEN.search(piece):
+            pieces.append(piece)
     if len(pieces) > MAX_PARTS:
         pieces = [*pieces[: MAX_PARTS - 1], " ".join(pieces[MAX_PARTS - 1 :])]
     return tuple(pieces)

@@ -322,3 +322,11 @@ def test_a_number_the_article_does_not_state_is_declined(lexical_assistant) -> N
     assert not named.abstained and "fundamenter" in named.answer
     in_words = lexical_assistant.ask("hvilke 4 dimensioner er der i den ny syntese")
     assert not in_words.abstained and "performance" in in_words.answer
+
+
+def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvilke it systemer bruger i? fx esdh eller lign")
+    assert answer.abstained, "the article names no system, so it cannot say which"
+    assert {"from": "lign", "to": "lignende"} in answer.corrections
+    two = lexical_assistant.ask("hvem er peter karm? hvor kom han fra")
+    assert len(two.answer.splitlines()) == 2, "a second question without its question mark"
