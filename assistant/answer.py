@@ -156,11 +156,18 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
 
 
 def _names_someone(sentence: str, asked: Set[str]) -> bool:
-    """A capitalised word after the sentence's first that the question does not already
-    give: a person, a place or an organisation ("… i samarbejde med KL og Komponent"; not
-    "Den Ny Syntese" for "Hvem har skrevet Den Ny Syntese?"). "I" (you) is a pronoun."""
-    words = LETTERS.findall(sentence)[1:]
-    return any(w[0].isupper() and len(w) > 1 and w.lower() not in asked for w in words)
+    """A name after the sentence's first word that the question does not already give: a
+    person, a place or an organisation ("… i samarbejde med KL og Komponent"; not "Den Ny
+    Syntese" for "Hvem har skrevet Den Ny Syntese?", nor "Haderslev Kommune" for "Hvem var
+    direktør i Haderslev før ham?"). A name is a run of capitalised words; "I" (you) is a
+    pronoun."""
+    runs: list[list[str]] = [[]]
+    for word in LETTERS.findall(sentence)[1:]:
+        if word[0].isupper() and len(word) > 1:
+            runs[-1].append(word.lower())
+        elif runs[-1]:
+            runs.append([])
+    return any(run and not asked.intersection(run) for run in runs)
 
 
 def _naming(analysis: QueryAnalysis, sentences: Sequence[str]) -> list[str]:

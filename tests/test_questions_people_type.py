@@ -233,6 +233,7 @@ def test_a_quote_that_answers_two_parts_is_said_once(lexical_assistant) -> None:
         "Hvem vandt kommunalvalget i Haderslev?",  # the election is there; no one who won it
         "Hvem er direktør for KL?",  # someone from KL is named, but not as its director
         "hvem har skrevet den ny syntese",  # the name the question gives is no answer
+        "Hvem var direktør i Haderslev før Peter Karm?",  # "Haderslev Kommune" is no one new
     ],
 )
 def test_who_is_declined_when_the_sentences_name_no_one_for_it(
