@@ -158,7 +158,7 @@ class Analyzer:
         self.table = table or WordTable()
         """Lemmas and frequencies (``simplemma``, ``wordfreq``), from the index's table."""
         self.lemma = lru_cache(maxsize=_CACHE_SIZE)(self.table.lemma)
-        self._base_stopwords = frozenset(STOPWORDS_DANISH) - _CONTENT_VERBS
+        self._base_stopwords = frozenset(STOPWORDS_DANISH)
         self._stopwords = self._base_stopwords | frozenset(extra_stopwords)
         self._vocabulary = frozenset(vocabulary)
         self.surface_words = frozenset(surface_words)
@@ -318,10 +318,6 @@ class Analyzer:
         return fits[0] if len(stems) == 1 else None
 
 
-_CONTENT_VERBS = frozenset({"kom"})
-"""Snowball's Danish stop words are pronouns, prepositions, conjunctions and auxiliary verbs,
-and "kom": a verb of motion that says what is asked ("Hvor kom han fra?", "Peter Karm kom til
-Haderslev Kommune fra et job som …")."""
 _MAX_ABBREVIATION = 5
 _CHAT_WORD_ZIPF = 3.0
 """English frequency from which a vowel-less token is a word ("pls" 3.7) rather than a

@@ -337,7 +337,3 @@ def test_a_when_question_needs_a_point_in_time_not_a_span(lexical_assistant) -> 
     assert lexical_assistant.ask("hvornår blev det kommunale digitaliseringsråd nedlagt").abstained
     started = lexical_assistant.ask("hvornår startede peter karm i haderslev")
     assert not started.abstained and "to år siden" in started.answer
-
-
-def test_a_verb_of_motion_is_no_stop_word(lexical_assistant) -> None:
-    assert "Vejle" in lexical_assistant.ask("Hvor kom Peter Karm fra?").answer
