@@ -331,9 +331,3 @@ def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant
     assert {"from": "lign", "to": "lignende"} in answer.corrections
     two = lexical_assistant.ask("hvem er peter karm? hvor kom han fra")
     assert len(two.answer.splitlines()) == 2, "a second question without its question mark"
-
-
-def test_a_when_question_needs_a_point_in_time_not_a_span(lexical_assistant) -> None:
-    assert lexical_assistant.ask("hvornår blev det kommunale digitaliseringsråd nedlagt").abstained
-    started = lexical_assistant.ask("hvornår startede peter karm i haderslev")
-    assert not started.abstained and "to år siden" in started.answer
