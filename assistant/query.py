@@ -10,6 +10,7 @@ several questions in one message.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Callable, Sequence
@@ -277,19 +278,18 @@ class QueryReader:
         return tuple(dict.fromkeys(words))
 
     def _opinion_of(self, text: str, shape: ArticleShape) -> tuple[str, ...]:
-        """The words of whoever's view is asked for, less those of the article's person
+        """The words of whoever's view is asked for, unless that is the article's person
         ("Hvad mener direktøren/Peter Karm/han om …?" asks what the article reports)."""
         match = patterns()["answer_type"]["opinion"].search(text)
         if not match or patterns()["answer_type"]["own_voice"].search(_group(match)):
             return ()
+        holder = _subject(_TOKEN.findall(_group(match)))
+        words = [w for w in self.analyzer.words(" ".join(holder)) if self.lexicon.specificity(w)]
         stem = self.analyzer.stem
         own = [stem(w) for w in self.analyzer.words(shape.about, strict=False)]
-        return tuple(
-            w
-            for w in self.analyzer.words(_group(match))
-            if self.lexicon.specificity(w) > 0  # "Hvad sagde han mere om det?"
-            and not any(o.startswith(stem(w)) or o.endswith(stem(w)) for o in own)
-        )
+        if any(o.startswith(stem(w)) or o.endswith(stem(w)) for w in words for o in own):
+            return ()  # "Peter Karms", "direktøren", "Haderslev Kommune": the article's side
+        return tuple(words)
 
     def _unknown_names(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
         """Capitalised words the article does not know ("Mette Frederiksen"); a typo of an
@@ -319,6 +319,17 @@ def _without_framing(text: str) -> str:
 
 
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
+
+
+def _subject(tokens: Sequence[str]) -> list[str]:
+    """The subject after the verb: its head word, or a name of capitalised words ("KL",
+    "Vejle Kommune"); a pronoun ("han") gives none, and an adverb after the subject
+    ("Hvad siger han egentlig om …") is not part of it."""
+    if len(tokens) > 1 and patterns()["answer_type"]["determiner"].match(tokens[0]):
+        tokens = tokens[1:]
+    if not tokens or not tokens[0][0].isupper():
+        return list(tokens[:1])
+    return list(itertools.takewhile(lambda t: t[0].isupper(), tokens))
 
 
 def answers_cues(sentence: str, cues: Sequence[Cue]) -> int:

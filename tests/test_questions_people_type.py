@@ -291,6 +291,7 @@ def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assi
         "hvad synes medarbejderne om omorganiseringen af it",
         "What does the mayor of Haderslev think about the seven pieces of advice?",
         "Hvad mener fagforeningerne om det tredje råd?",
+        "What is the mayor's opinion on the advice?",
     ],
 )
 def test_the_view_of_someone_the_article_does_not_quote_is_declined(
@@ -307,6 +308,9 @@ def test_the_view_of_someone_the_article_does_not_quote_is_declined(
         "Hvad siger artiklen om sikkerhed?",
         "Hvad siger det andet råd om tillid?",
         "hvad er hans syn på sikkerhed?",  # not "synligt", a word Snowball stems alike
+        "Hvad siger han egentlig om sikkerhed?",  # the subject is "han", not "egentlig"
+        "What does the director really think about security?",
+        "Hvad siger forfatteren om sikkerhed?",
     ],
 )
 def test_the_view_of_the_article_and_its_person_is_answered(
