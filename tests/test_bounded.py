@@ -56,6 +56,10 @@ ADVERSARIAL = {
     "pronouns": fit("det " * 250),
     "line breaks": fit("a\n" * 500),
     "same question": fit("Hvad er det sjette råd? " * 50),
+    "whose view, spaces": fit("hvad siger" + " " * LIMIT),
+    "whose view, words": fit("hvad mener " + "a " * 500),
+    "several questions": fit("hvad? fx " * 120),
+    "numbers": fit("delprogram 5 " * 80),
 }
 
 
