@@ -385,12 +385,14 @@ def split_parts(question: str) -> tuple[str, ...]:
     """ "Hvem er X, og hvor kommer han fra?" -> ("Hvem er X", "hvor kommer han fra?").
 
     A message holds several questions where a question mark, or a comma or "og" before a
-    question word, starts a new one; at most ``MAX_PARTS``, the rest stays with the last.
+    question word, starts a new one, unless what follows the question mark gives examples or
+    an alternative ("… ? fx esdh eller lign"); at most ``MAX_PARTS``, the rest stays with
+    the last.
     """
     pieces: list[str] = []
     for piece in patterns()["parts"]["boundary"].split(question):
         piece = piece.strip(" ,;")
-        if pieces and not patterns()["parts"]["question"].search(piece):
+        if pieces and patterns()["parts"]["continuation"].search(piece):
             pieces[-1] = f"{pieces[-1]}? {piece}"  # "…? fx esdh eller lign" is no question
         elif _TOKEN.search(piece):
             pieces.append(piece)

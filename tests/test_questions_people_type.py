@@ -333,5 +333,5 @@ def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant
     answer = lexical_assistant.ask("hvilke it systemer bruger i? fx esdh eller lign")
     assert answer.abstained, "the article names no system, so it cannot say which"
     assert {"from": "lign", "to": "lignende"} in answer.corrections
-    two = lexical_assistant.ask("hvem er peter karm? hvor kom han fra")
-    assert len(two.answer.splitlines()) == 2, "a second question without its question mark"
+    for question in ("hvem er peter karm? hvor kom han fra", "Hvem er Peter Karm? Nævn de 7 råd"):
+        assert not lexical_assistant.ask(question).abstained, "a second question, not examples"
