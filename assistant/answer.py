@@ -277,8 +277,7 @@ class ExtractiveAnswerer:
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
-        stated = set().union(*(stated_numbers(c.text) for c in draft.citations))
-        if not set(analysis.numbers) <= stated:
+        if not self._states_numbers(analysis.numbers, draft.citations):
             return False  # "Hvad handler delprogram 5 om?" and the passage has delprogram 6
         if analysis.opinion_of and not any(
             self._names_all(analysis.opinion_of, s) for s in sentences
@@ -286,7 +285,18 @@ class ExtractiveAnswerer:
             return False  # "Hvad mener KL om …?" and no quoted sentence speaks of KL
         return self._about_the_person_asked(analysis, sentences)
 
+    @staticmethod
+    def _states_numbers(numbers: Sequence[str], citations: Sequence[Citation]) -> bool:
+        """Does a cited passage state one of the numbers ("råd 2 eller 3"): in digits or
+        words, as the number of the advice it is, or (a year) as a year said relative to the
+        article's date ("sidste år")?"""
+        stated = set().union(*(stated_numbers(c.text) for c in citations))
+        stated |= {str(c.advice) for c in citations if c.advice is not None}
+        relative = any(patterns()["answers"]["relative_year"].search(c.text) for c in citations)
+        return not numbers or any(n in stated or (relative and len(n) == 4) for n in numbers)
+
     def _names_all(self, words: Sequence[str], sentence: str) -> bool:
+        """Does the sentence name every one of the words, in some form?"""
         terms = set(self._analyzer.terms(sentence))
         return all(terms & set(self._lexical.forms(w)) for w in words)
 

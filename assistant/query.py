@@ -39,7 +39,7 @@ MAX_WORDS_READ = 40
 """Distinct words of a question looked up for typos and abbreviations: a question has a
 few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
-_DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w,-]|\.\d)")
+_DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
 
@@ -165,8 +165,8 @@ class QueryAnalysis:
     unknown_names: tuple[str, ...] = ()
     """Capitalised names in the question that the article never mentions."""
     numbers: tuple[str, ...] = ()
-    """Numbers the question states ("delprogram 5", "i 2024"): a quoted sentence must state
-    each, in digits or as a word ("4 dimensioner" - "fire dimensioner")."""
+    """Numbers the question states ("delprogram 5", "i 2024"): a cited passage must state
+    one, in digits or as a word ("4 dimensioner" - "fire dimensioner")."""
     opinion_of: tuple[str, ...] = ()
     """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
     or its person's: a quoted sentence must name them."""

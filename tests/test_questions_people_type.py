@@ -327,6 +327,9 @@ def test_a_number_the_article_does_not_state_is_declined(lexical_assistant) -> N
     assert not named.abstained and "fundamenter" in named.answer
     in_words = lexical_assistant.ask("hvilke 4 dimensioner er der i den ny syntese")
     assert not in_words.abstained and "performance" in in_words.answer
+    relative = lexical_assistant.ask("hvad skete der ved kommunalvalget i 2021")
+    assert "sidste år var kommunalvalget" in relative.answer, "2021 is the year before 2022"
+    assert not lexical_assistant.ask("Hvilket råd handler om sikkerhed, 2 eller 3?").abstained
 
 
 def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant) -> None:
