@@ -7,8 +7,8 @@
   or common Danish word by edit distance (``rapidfuzz``'s optimal string alignment, which
   counts a swap of two letters as one edit).
 - English: a question whose words are far more frequent in English than in Danish is English.
-- Word classes: which Danish words are never nouns (verbs, adjectives, adverbs) comes from
-  Stavekontrolden's hunspell dictionary (``data/not_nouns_da.txt.gz``, derived by
+- Word classes: which Danish words are never nouns (verbs, adjectives) comes from
+  Stavekontrolden's hunspell dictionary (``data/word_classes_da.txt.gz``, derived by
   ``scripts/build_word_classes.py``).
 
 Every cache here is fed by user input, so each is bounded.
@@ -36,9 +36,9 @@ _ENGLISH_MARGIN = 1.0
 
 
 @cache
-def _never_nouns() -> frozenset[str]:
+def _word_classes() -> dict[str, str]:
     """Read on first need (30 ms): immutable package data."""
-    return frozenset(load_lines("not_nouns_da.txt.gz"))
+    return dict(line.split("\t") for line in load_lines("word_classes_da.txt.gz"))
 
 
 def _max_edits(word: str) -> int:
@@ -79,10 +79,13 @@ class Lexicon:
         return min(1.0, max(0.0, (COMMON_ZIPF - frequency) / (COMMON_ZIPF - RARE_ZIPF)))
 
     def may_be_noun(self, word: str) -> bool:
-        """Can the word (or its lemma) be a noun, or is it a word the dictionary lacks (a name,
-        a new term)? "inddrages", "bagud" and "landsdækkende" cannot; "borgmester" can."""
-        never = _never_nouns()
-        return word not in never and self._lemma(word) not in never
+        """Can the word be a noun, or is it a word the dictionary does not class (a name, a
+        new term)? "inddrages" and "landsdækkende" cannot, nor a form of a verb ("fokuserer":
+        its lemma is one); "borgmester" and "skat" (lemma "skatte") can."""
+        classes = _word_classes()
+        if word in classes:
+            return classes[word] == "noun"
+        return classes.get(self._lemma(word)) != "verb"
 
     def is_known(self, word: str) -> bool:
         """A Danish word, or a word of the corpus."""
