@@ -155,6 +155,9 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
     return [d for d in docs if analysis.doc_id in (None, d.metadata.get("doc_id"))]
 
 
+_WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
+
+
 def _names_someone(sentence: str, asked: Set[str]) -> bool:
     """A name after the sentence's first word that the question does not already give: a
     person, a place or an organisation ("… i samarbejde med KL og Komponent"; not "Den Ny
@@ -162,11 +165,11 @@ def _names_someone(sentence: str, asked: Set[str]) -> bool:
     direktør i Haderslev før ham?"). A name is a run of capitalised words; "I" (you) is a
     pronoun."""
     runs: list[list[str]] = [[]]
-    for word in LETTERS.findall(sentence)[1:]:
-        if word[0].isupper() and len(word) > 1:
-            runs[-1].append(word.lower())
+    for token in _WORD_OR_MARK.findall(sentence)[1:]:
+        if token[0].isupper() and len(token) > 1:
+            runs[-1].append(token.lower())
         elif runs[-1]:
-            runs.append([])
+            runs.append([])  # a lower-case word or a comma ends a name: "Poulsen, KL"
     return any(run and not asked.intersection(run) for run in runs)
 
 

@@ -283,7 +283,7 @@ class Analyzer:
         if len(word) > _MAX_ABBREVIATION or word in self.surface_words:
             return None
         if len(word) < 3:
-            return None if _VOWELS.search(word) else self._initials(word)
+            return None if len(word) < 2 or _VOWELS.search(word) else self._initials(word)
         longer = [w for w in self.surface_words if w.startswith(word) and len(w) >= len(word) + 3]
         if longer:
             return min(longer, key=lambda w: (len(w), w))
@@ -298,6 +298,7 @@ class Analyzer:
         return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
 
     def _part_initials(self, word: str) -> str:
+        """The first letters of a compound's parts of four letters or more ("" otherwise)."""
         parts = self.compound_parts(word)
         if len(parts) < 2 or any(len(p) < _MIN_PART for p in parts):
             return ""

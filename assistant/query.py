@@ -256,8 +256,9 @@ class QueryReader:
             return " ".join(self.translations[word])
         if not english and (expanded := expand_abbreviation(word)):
             return expanded
-        if not english and (plain := patterns()["words"]["intensified"].match(word)):
-            return plain["word"]
+        plain = patterns()["words"]["intensified"].match(word)
+        if not english and plain and self.lexicon.is_known(plain["word"]):
+            return plain["word"]  # not "allergitest" -> "gitest"
         if english or word.isdigit() or self.analyzer.is_stopword(word):
             return None
         if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):

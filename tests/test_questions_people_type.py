@@ -338,3 +338,8 @@ def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant
     assert {"from": "lign", "to": "lignende"} in answer.corrections
     for question in ("hvem er peter karm? hvor kom han fra", "Hvem er Peter Karm? Nævn de 7 råd"):
         assert not lexical_assistant.ask(question).abstained, "a second question, not examples"
+
+
+def test_aller_is_read_off_only_before_a_word(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad er resultatet af en allergitest")
+    assert not any(c["from"] == "allergitest" for c in answer.corrections)
