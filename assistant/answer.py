@@ -280,6 +280,8 @@ class ExtractiveAnswerer:
         for cue in CONTACT_CUES:
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
+        if "result" in analysis.cues and not any(answers["result"].search(s) for s in sentences):
+            return False  # "Hvad er resultatet af delprogram 6?": the article names it only
         if not self._states_numbers(analysis.numbers, draft.citations):
             return False  # "Hvad handler delprogram 5 om?" and the passage has delprogram 6
         if analysis.opinion_of and not any(
@@ -455,6 +457,7 @@ class ExtractiveAnswerer:
                 if gain >= SECOND_PASSAGE_GAIN * best:
                     chosen.append((rank, i, sentence))
                     covered |= set(self._analyzer.terms(sentence))
+        chosen = self._with_outcome(analysis, chosen, passages[0][1])
         chosen = self._with_antecedents(self._stating_what_is_asked(analysis, chosen), docs)
         citations: list[Citation] = []
         for rank in sorted({c[0] for c in chosen}):
@@ -462,6 +465,18 @@ class ExtractiveAnswerer:
             citations.append(citation(len(citations) + 1, docs[rank], sentences))
         answer = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         return Draft(answer, tuple(citations))
+
+    @staticmethod
+    def _with_outcome(
+        analysis: QueryAnalysis, chosen: list[tuple[int, int, str]], first: Sequence[str]
+    ) -> list[tuple[int, int, str]]:
+        """A question for a result gets the best passage's sentence that states one ("Det
+        styrker retning og agilitet …") when the sentences chosen for its words do not."""
+        result = patterns()["answers"]["result"]
+        if "result" not in analysis.cues or any(result.search(c[2]) for c in chosen):
+            return chosen
+        stating = [(0, i, s) for i, s in enumerate(first) if result.search(s)]
+        return sorted(chosen + stating[:1], key=lambda c: (c[0], c[1]))
 
     def _stating_what_is_asked(
         self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]]

@@ -30,7 +30,18 @@ from assistant.resources import read_text
 
 MetaField = Literal["date", "title", "about"]
 Cue = Literal[
-    "now", "before", "future", "why", "who", "where", "when", "phone", "email", "contact", "address"
+    "now",
+    "before",
+    "future",
+    "why",
+    "who",
+    "where",
+    "when",
+    "result",
+    "phone",
+    "email",
+    "contact",
+    "address",
 ]
 CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact", "address")
 """Cues whose answer is a detail of its own kind: a phone number, an e-mail address."""

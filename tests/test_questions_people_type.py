@@ -343,3 +343,9 @@ def test_examples_after_a_question_mark_belong_to_the_question(lexical_assistant
 def test_aller_is_read_off_only_before_a_word(lexical_assistant) -> None:
     answer = lexical_assistant.ask("hvad er resultatet af en allergitest")
     assert not any(c["from"] == "allergitest" for c in answer.corrections)
+
+
+def test_a_result_needs_a_sentence_that_states_one(lexical_assistant) -> None:
+    assert lexical_assistant.ask("Hvad er resultatet af delprogram 6 indtil videre?").abstained
+    found = lexical_assistant.ask("Hvad var resultatet af interviewrunden?")
+    assert not found.abstained and "synligt" in found.answer
