@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
@@ -293,16 +293,20 @@ class Analyzer:
         """The corpus compound whose parts' first letters a two-letter chat abbreviation
         spells ("kd" -> "kommunaldirektør"), when one word (in any inflection) fits. Asked
         only of Danish questions, where "kd" is no English gamer's word."""
-        fits = [w for w in self.surface_words if self._part_initials(w) == word]
+        fits = self._compounds_by_initials.get(word, [])
         stems = {self.stem(w.removesuffix("s")) for w in fits}
         return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
 
-    def _part_initials(self, word: str) -> str:
-        """The first letters of a compound's parts of four letters or more ("" otherwise)."""
-        parts = self.compound_parts(word)
-        if len(parts) < 2 or any(len(p) < _MIN_PART for p in parts):
-            return ""
-        return "".join(p[0] for p in parts)
+    @cached_property
+    def _compounds_by_initials(self) -> dict[str, list[str]]:
+        """The corpus's two-part compounds (parts of four letters or more) by the first
+        letters of their parts, worked out once, not for every token typed."""
+        table: dict[str, list[str]] = {}
+        for word in self.surface_words:
+            parts = self.compound_parts(word)
+            if len(parts) == 2 and all(len(p) >= _MIN_PART for p in parts):
+                table.setdefault(parts[0][0] + parts[1][0], []).append(word)
+        return table
 
     def _name_skeleton(self, word: str) -> str | None:
         """The corpus name a vowel-less chat abbreviation stands for ("hdl" -> "haderslev"):
