@@ -342,9 +342,10 @@ class ExtractiveAnswerer:
             return self._abstain("not_in_article", result.documents)
         citations: list[Citation] = []
         lines = []
-        for part, draft in zip(result.parts, drafts, strict=True):
+        typed = result.analysis.parts_as_typed
+        for i, draft in enumerate(drafts):
             if draft.abstained:
-                text = self._texts["answer"]["part_not_in_article"].format(part=part.analysis.text)
+                text = self._texts["answer"]["part_not_in_article"].format(part=typed[i])
                 lines.append(text)
                 continue
             numbers = {c.n: _merge(citations, c) for c in draft.citations}

@@ -183,6 +183,9 @@ class QueryAnalysis:
     or its person's: a quoted sentence must name them."""
     parts: tuple[str, ...] = ()
     """Several questions in one message, each to be answered on its own (else empty)."""
+    parts_as_typed: tuple[str, ...] = ()
+    """The same parts as the user typed them (English, typos), to name one the article
+    cannot answer; ``parts`` as read when the typed message splits otherwise."""
     doc_id: str | None = None
     """The article that structure references point into (set by the retriever)."""
 
@@ -245,6 +248,7 @@ class QueryReader:
             unknown_names=self._unknown_names(question, corrections),
             opinion_of=opinion_of,
             parts=parts if len(parts) > 1 else (),
+            parts_as_typed=_as_typed(question, parts) if len(parts) > 1 else (),
             doc_id=doc_id,
         )
 
@@ -391,6 +395,11 @@ def stated_numbers(sentence: str) -> set[str]:
     tokens = [t.lower() for t in _TOKEN.findall(sentence)]
     words = {str(CARDINALS[t]) for t in tokens if CARDINALS.get(t, 1) > 1}
     return {t for t in tokens if t.isdigit()} | words
+
+
+def _as_typed(question: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    typed = split_parts(question)
+    return typed if len(typed) == len(parts) else parts
 
 
 def split_parts(question: str) -> tuple[str, ...]:

@@ -118,6 +118,8 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
     first, second = answer.answer.splitlines()
     assert "Råd 1" in first
     assert "står der ikke noget i artiklen" in second
+    english = lexical_assistant.ask("What is the first piece of advice, and what is his salary?")
+    assert "»what is his salary?«" in english.answer.splitlines()[1].lower(), "as typed"
 
 
 @pytest.mark.parametrize(
