@@ -398,6 +398,7 @@ def stated_numbers(sentence: str) -> set[str]:
 
 
 def _as_typed(question: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The parts as typed, for the user to recognise the one the article cannot answer."""
     typed = split_parts(question)
     return typed if len(typed) == len(parts) else parts
 
