@@ -293,9 +293,7 @@ class Analyzer:
         """The corpus compound whose parts' first letters a two-letter chat abbreviation
         spells ("kd" -> "kommunaldirektør"), when one word (in any inflection) fits. Asked
         only of Danish questions, where "kd" is no English gamer's word."""
-        fits = self._compounds_by_initials.get(word, [])
-        stems = {self.stem(w.removesuffix("s")) for w in fits}
-        return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
+        return self._one_word(self._compounds_by_initials.get(word, []))
 
     @cached_property
     def _compounds_by_initials(self) -> dict[str, list[str]]:
@@ -314,13 +312,19 @@ class Analyzer:
         fits, since "hdl" could as well be "handel" in a text that has both."""
         if _VOWELS.search(word) or zipf_of(self.table.frequency(word, "en")) >= _CHAT_WORD_ZIPF:
             return None  # "pls", "thx", "btw" are words of chat, not shortened names
-        fits = sorted(
-            (n for n in self.names if n[0] == word[0] and len(n) >= len(word) + 2),
-            key=lambda n: (len(n), n),
+        return self._one_word(
+            [
+                n
+                for n in self.names
+                if n[0] == word[0] and len(n) >= len(word) + 2 and _in_order(word, n)
+            ]
         )
-        fits = [n for n in fits if _in_order(word, n)]
-        stems = {self.stem(n.removesuffix("s")) for n in fits}
-        return fits[0] if len(stems) == 1 else None
+
+    def _one_word(self, fits: list[str]) -> str | None:
+        """The shortest of the words when they are one word and its genitive or inflections
+        ("haderslev", "haderslevs"); none when an abbreviation could mean two words."""
+        stems = {self.stem(w.removesuffix("s")) for w in fits}
+        return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
 
 
 _MAX_ABBREVIATION = 5
