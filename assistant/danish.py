@@ -264,6 +264,20 @@ class Analyzer:
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary
 
+    def synonyms(self, groups: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """A thesaurus of the subject read against this vocabulary: each word of a group
+        (``word = synonym …``, base forms) that the corpus lacks stands for the group's words
+        it uses ("omstilling" for "transformation" where an article says
+        "transformation", and the other way round in an article that says "omstilling")."""
+        table: dict[str, tuple[str, ...]] = {}
+        for line in groups:
+            words = line.replace("=", " ").lower().split()
+            used = tuple(w for w in words if self.has_stem(self.stem(w)))
+            for word in words:
+                if used and word not in used:
+                    table[word] = tuple(dict.fromkeys((*table.get(word, ()), *used)))
+        return table
+
     def known(self, word: str) -> bool:
         """Is the word, one of its compound parts, or a near form in the vocabulary?"""
         stem = self.stem(word)

@@ -87,6 +87,11 @@ class Lexicon:
             return classes[word] == "noun"
         return classes.get(self._lemma(word)) != "verb"
 
+    def is_verb(self, word: str) -> bool:
+        """Only a verb, or a form of one ("startede": lemma "starte")."""
+        classes = _word_classes()
+        return classes.get(word, classes.get(self._lemma(word))) == "verb"
+
     def is_known(self, word: str) -> bool:
         """A Danish word, or a word of the corpus."""
         return word in self._corpus or self.zipf(word) > 0

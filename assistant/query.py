@@ -204,6 +204,8 @@ class QueryReader:
     shapes: dict[str, ArticleShape]
     topic_of: Callable[[str, Sequence[Turn]], str] = field(default=lambda text, history: "")
     """Which article a text is about (doc id); set by the retriever, which can score it."""
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
 
     def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
         text, corrections, english = self.repair(question)
@@ -220,6 +222,9 @@ class QueryReader:
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
         topic = _without_framing(text)
+        same = self._same_meaning(topic)
+        topic = _replaced(topic, same)
+        corrections = (*corrections, *(Correction(s, t) for s, t in same.items()))
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (_matches("followup", "cue", text) or thin)
@@ -228,7 +233,7 @@ class QueryReader:
         if followup and not (advice or all_advice or meta or neighbour):
             context = _conversation(history)
         return QueryAnalysis(
-            text=text,
+            text=_replaced(text, same),  # after the intents, read in the words as typed
             topic=topic,
             corrections=corrections,
             english=english,
@@ -263,8 +268,25 @@ class QueryReader:
                 corrections[token] = target
         if not corrections:
             return question, (), english
-        text = _TOKEN.sub(lambda m: corrections.get(m.group(0).lower(), m.group(0)), question)
+        text = _replaced(question, corrections)
         return text, tuple(Correction(s, t) for s, t in corrections.items()), english
+
+    def _same_meaning(self, topic: str) -> dict[str, str]:
+        """The topic's words the article lacks, each read as the article's words of the
+        same meaning ("omstillingen" -> "transformation"), found by the word or its lemma.
+        Only the topic: the words that frame a question ("uddyb", "hvor mange") keep their
+        sense."""
+        read: dict[str, str] = {}
+        for token in _TOKEN.findall(topic)[:MAX_WORDS_READ]:
+            word = token.lower()
+            if word in read or self.analyzer.has_stem(self.analyzer.stem(word)):
+                continue
+            if self.lexicon.is_verb(word):
+                continue
+            same = self.synonyms.get(word) or self.synonyms.get(self.analyzer.lemma(word))
+            if same:
+                read[word] = " ".join(same)
+        return read
 
     def _read_word(self, word: str, english: bool) -> str | None:
         if word in self.translations:
@@ -324,6 +346,13 @@ class QueryReader:
 
 _FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting", "view")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
+
+
+def _replaced(text: str, words: dict[str, str]) -> str:
+    """The text with each of ``words`` (lower case) replaced, in any case as written."""
+    if not words:
+        return text
+    return _TOKEN.sub(lambda m: words.get(m.group(0).lower(), m.group(0)), text)
 
 
 def _without_framing(text: str) -> str:

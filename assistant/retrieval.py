@@ -35,7 +35,7 @@ from assistant.query import (
     Turn,
     answers_cues,
 )
-from assistant.resources import load_glossary
+from assistant.resources import load_glossary, load_lines
 from assistant.wordtable import WordTable
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -262,6 +262,7 @@ class HybridRetriever(BaseRetriever):
             load_glossary("glossary_en_da.txt"),
             shapes,
             self._article_of,
+            synonyms=self.lexical.analyzer.synonyms(load_lines("synonyms_da.txt")),
         )
 
     def _article_of(self, text: str, history: Sequence[Turn]) -> str:

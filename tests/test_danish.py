@@ -96,6 +96,17 @@ def test_past_tenses_meet_their_present_through_the_lemma() -> None:
     assert set(analyzer.terms("sad")) & set(analyzer.terms("siddet"))
 
 
+def test_a_subject_thesaurus_reads_the_words_a_corpus_lacks_as_those_it_uses() -> None:
+    groups = ["transformation = omstilling omdannelse", "national = landsdækkende"]
+    analyzer = Analyzer().with_vocabulary(["den digitale transformation"])
+    assert analyzer.synonyms(groups) == {
+        "omstilling": ("transformation",),
+        "omdannelse": ("transformation",),
+    }, "a group the corpus has no word of reads nothing"
+    other = Analyzer().with_vocabulary(["den digitale omstilling"])
+    assert other.synonyms(groups)["transformation"] == ("omstilling",), "either way round"
+
+
 def test_function_phrases_are_no_topic() -> None:
     text = without_function_phrases("er Haderslev bagud i forhold til andre kommuner pga. IT")
     assert "forhold" not in text

@@ -281,6 +281,44 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
     assert lexical_assistant.ask("hvad siger han om løn").abstained, "the focus still counts"
 
 
+@pytest.mark.parametrize(
+    ("question", "read_as", "quoted"),
+    [
+        ("Hvorfor skal man have tiltro til kommunens sikkerhed?", {"tiltro": "tillid"}, "tillid"),
+        (
+            "Hvordan går det med omstillingen i Haderslev?",
+            {"omstillingen": "transformation"},
+            "godt på vej",
+        ),
+        (
+            "Hvad er rådet om at følge med i tendenserne på landsplan?",
+            {"tendenserne": "trends", "landsplan": "nationale"},
+            "Nationale trends",
+        ),
+    ],
+)
+def test_an_everyday_word_for_the_articles_is_read_as_it_and_said_so(
+    lexical_assistant, question: str, read_as: dict, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and quoted in answer.answer
+    assert all({"from": s, "to": t} in answer.corrections for s, t in read_as.items())
+    assert "Læst som:" in (answer.read_as() or "")
+
+
+def test_verbs_and_the_words_that_frame_a_question_keep_their_own_sense(
+    lexical_assistant,
+) -> None:
+    # "starte" means "begynde", but "begynd" in the article is the advice to start small.
+    answer = lexical_assistant.ask("hvornår startede karm i hdl")
+    assert "to år siden" in answer.answer
+    assert all(c["from"] != "startede" for c in answer.corrections)
+    # "uddyb" asks for more of what was said, though the thesaurus has it for "udfolder".
+    history = [Turn("user", "Hvad er råd 6?"), Turn("assistant", "Råd 6: Tænk stort.")]
+    elaborated = lexical_assistant.ask("uddyb", history)
+    assert elaborated.corrections == [] and "små skibe" in elaborated.answer
+
+
 def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Skal politikerne også inddrages i digitaliseringen?")
     assert not answer.abstained and "politisk" in answer.answer
