@@ -319,6 +319,20 @@ def test_verbs_and_the_words_that_frame_a_question_keep_their_own_sense(
     assert elaborated.corrections == [] and "små skibe" in elaborated.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("hvad har han af uddannelse", True),
+        ("Hvad havde Vejle Kommune af it-systemer?", True),
+        ("Hvad har kommunen fået ud af analysen?", False),
+    ],
+)
+def test_what_a_question_asks_for_with_af_must_be_in_the_article(
+    lexical_assistant, question: str, declined: bool
+) -> None:
+    assert lexical_assistant.ask(question).abstained is declined
+
+
 def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Skal politikerne også inddrages i digitaliseringen?")
     assert not answer.abstained and "politisk" in answer.answer
