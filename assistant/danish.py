@@ -266,16 +266,17 @@ class Analyzer:
 
     def synonyms(self, groups: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """A thesaurus of the subject read against this vocabulary: each word of a group
-        (``word = synonym …``, base forms) that the corpus lacks stands for the group's words
-        it uses ("omstilling" for "transformation" where an article says
-        "transformation", and the other way round in an article that says "omstilling")."""
+        (``word = synonym …``, base forms; ``politiske_lag`` a phrase) that the corpus lacks
+        stands for the group's words or phrases it uses ("omstilling" for "transformation"
+        where an article says "transformation", and the other way round in an article that
+        says "omstilling"; "byråd" for "politiske lag")."""
         table: dict[str, tuple[str, ...]] = {}
         for line in groups:
-            words = line.replace("=", " ").lower().split()
-            used = tuple(w for w in words if self.has_stem(self.stem(w)))
-            for word in words:
-                if used and word not in used:
-                    table[word] = tuple(dict.fromkeys((*table.get(word, ()), *used)))
+            entries = [e.replace("_", " ") for e in line.replace("=", " ").lower().split()]
+            used = tuple(e for e in entries if all(map(self.has_stem, map(self.stem, e.split()))))
+            for entry in entries:
+                if used and entry not in used and " " not in entry:
+                    table[entry] = tuple(dict.fromkeys((*table.get(entry, ()), *used)))
         return table
 
     def known(self, word: str) -> bool:

@@ -279,8 +279,9 @@ class QueryReader:
         read: dict[str, str] = {}
         for token in _TOKEN.findall(topic)[:MAX_WORDS_READ]:
             word = token.lower()
-            if word in read or self.analyzer.has_stem(self.analyzer.stem(word)):
-                continue
+            stem = self.analyzer.stem(word)
+            if word in read or self.analyzer.has_stem(stem) or self.analyzer.near_stems(stem):
+                continue  # the article's word, or a form of it ("politikerne" ~ "politisk")
             if self.lexicon.is_verb(word):
                 continue
             same = self.synonyms.get(word) or self.synonyms.get(self.analyzer.lemma(word))

@@ -295,6 +295,8 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
             {"tendenserne": "trends", "landsplan": "nationale"},
             "Nationale trends",
         ),
+        # One word for what the article says in a phrase.
+        ("Skal byrådet også være med i digitaliseringen?", {"byrådet": "politiske lag"}, "lag"),
     ],
 )
 def test_an_everyday_word_for_the_articles_is_read_as_it_and_said_so(
