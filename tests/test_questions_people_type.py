@@ -143,6 +143,21 @@ def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
     assert {"from": "security", "to": "sikkerhed"} in answer.corrections
 
 
+@pytest.mark.parametrize(
+    ("question", "read_as", "quoted"),
+    [
+        ("Why was the digital work scattered before?", ("scattered", "spredt"), "spredt"),
+        ("Which subprogramme is he a member of?", ("subprogramme", "delprogram"), "delprogram 6"),
+    ],
+)
+def test_english_words_of_the_subject_are_read_in_danish(
+    lexical_assistant, question: str, read_as: tuple, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and quoted in answer.answer
+    assert {"from": read_as[0], "to": read_as[1]} in answer.corrections
+
+
 def test_the_verb_address_asks_for_no_postal_address(lexical_assistant) -> None:
     answer = lexical_assistant.ask("How does the director address security?")
     assert not answer.abstained
