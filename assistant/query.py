@@ -209,6 +209,7 @@ class QueryReader:
 
     def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
         text, corrections, english = self.repair(question)
+        text = patterns()["words"]["opener"].sub("", text, count=1)
         parts = split_parts(text)
         doc_id = self.topic_of(text, history) or next(iter(self.shapes))
         shape = self.shapes[doc_id]

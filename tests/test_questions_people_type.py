@@ -89,6 +89,14 @@ def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
     assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
 
 
+@pytest.mark.parametrize("opener", ["ok, men", "okay men", "nå men", "Tak! Og"])
+def test_a_chat_interjection_before_a_follow_up_is_no_topic(lexical_assistant, opener) -> None:
+    history = [Turn("user", "Hvad er det tredje råd?")]
+    third = lexical_assistant.ask(history[0].content)
+    history.append(Turn("assistant", third.answer))
+    assert advice_of(lexical_assistant.ask(f"{opener} det næste?", history)) == [4]
+
+
 def test_the_list_with_reasons_is_still_the_list(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Giv mig de 7 gode råd med begrundelse")
     assert [c.advice for c in answer.citations] == [1, 2, 3, 4, 5, 6, 7]
