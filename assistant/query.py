@@ -181,6 +181,9 @@ class QueryAnalysis:
     opinion_of: tuple[str, ...] = ()
     """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
     or its person's: a quoted sentence must name them."""
+    asks_group: bool = False
+    """ "Hvem skal kunne have tillid …?", "Hvem er rådene rettet mod?": the answer may be a
+    group or a role ("borgerne", "topledelser") rather than someone named."""
     parts: tuple[str, ...] = ()
     """Several questions in one message, each to be answered on its own (else empty)."""
     parts_as_typed: tuple[str, ...] = ()
@@ -249,6 +252,7 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
             asks_name=_matches("answer_type", "name", text),
+            asks_group=_matches("answer_type", "group", text),
             focus=self._focus(text),
             cues=cues,
             unknown_names=self._unknown_names(question, corrections),

@@ -358,6 +358,24 @@ def test_what_a_question_asks_for_with_af_must_be_in_the_article(
     assert lexical_assistant.ask(question).abstained is declined
 
 
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("Hvem skal kunne have tillid til kommunens digitale sikkerhed?", "borgerne"),
+        ("hvem er rådene skrevet til", "topledelser"),
+    ],
+)
+def test_who_asking_for_a_group_is_answered_by_the_group(
+    lexical_assistant, question: str, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and quoted in answer.answer
+    # Still declined: a group question whose words no quoted sentence speaks of, and a
+    # question for someone's name.
+    assert lexical_assistant.ask("Hvem skal betale for det?").abstained
+    assert lexical_assistant.ask("Hvem vandt kommunalvalget?").abstained
+
+
 def test_a_verb_the_article_lacks_is_no_missing_topic_and_a_noun_is(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Skal politikerne også inddrages i digitaliseringen?")
     assert not answer.abstained and "politisk" in answer.answer
