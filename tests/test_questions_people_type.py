@@ -362,7 +362,7 @@ def test_what_a_question_asks_for_with_af_must_be_in_the_article(
     ("question", "quoted"),
     [
         ("Hvem skal kunne have tillid til kommunens digitale sikkerhed?", "borgerne"),
-        ("hvem er rådene skrevet til", "topledelser"),
+        ("hvem skal have tillid til kommunen", "virksomhederne"),
     ],
 )
 def test_who_asking_for_a_group_is_answered_by_the_group(
