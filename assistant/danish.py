@@ -269,14 +269,24 @@ class Analyzer:
         (``word = synonym …``, base forms; ``politiske_lag`` a phrase) that the corpus lacks
         stands for the group's words or phrases it uses ("omstilling" for "transformation"
         where an article says "transformation", and the other way round in an article that
-        says "omstilling"; "byråd" for "politiske lag")."""
+        says "omstilling"; "byråd" for "politiske lag"). The corpus uses a word when it has
+        it or a word of the same lemma: a shared Snowball stem is not enough ("grundig" is
+        no "grunde")."""
+        lemmas = {self.lemma(w) for w in self.surface_words}
+
+        def used(entry: str) -> bool:
+            words = [w for w in re.split(r"[\s-]+", entry) if w and not self.is_stopword(w)]
+            return bool(words) and all(
+                w in self.surface_words or self.lemma(w) in lemmas for w in words
+            )
+
         table: dict[str, tuple[str, ...]] = {}
         for line in groups:
             entries = [e.replace("_", " ") for e in line.replace("=", " ").lower().split()]
-            used = tuple(e for e in entries if all(map(self.has_stem, map(self.stem, e.split()))))
+            found = tuple(e for e in entries if used(e))
             for entry in entries:
-                if used and entry not in used and " " not in entry:
-                    table[entry] = tuple(dict.fromkeys((*table.get(entry, ()), *used)))
+                if found and entry not in found and entry.isalpha():
+                    table[entry] = tuple(dict.fromkeys((*table.get(entry, ()), *found)))
         return table
 
     def known(self, word: str) -> bool:

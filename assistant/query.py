@@ -211,24 +211,24 @@ class QueryReader:
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
 
     def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        text, corrections, english = self.repair(question)
-        text = patterns()["words"]["opener"].sub("", text, count=1)
+        text, corrections, english = self.repair(patterns()["words"]["opener"].sub("", question))
         parts = split_parts(text)
         doc_id = self.topic_of(text, history) or next(iter(self.shapes))
         shape = self.shapes[doc_id]
-        advice, all_advice, neighbour = _structure(text, history, shape)
-        if not (advice or all_advice or neighbour) and text != question:
-            # Structure words read best as typed: "the sixth piece of advice".
-            advice, all_advice, neighbour = _structure(question, history, shape)
+        opinion_of = self._opinion_of(text, shape)
+        same = self._same_meaning(_without_framing(text), english, corrections, opinion_of)
+        # Structure words read best as typed ("the sixth piece of advice"), else through the
+        # thesaurus ("den tredje anbefaling").
+        for candidate in dict.fromkeys((text, question, _replaced(text, same))):
+            advice, all_advice, neighbour = _structure(candidate, history, shape)
+            if advice or all_advice or neighbour:
+                break
         cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
         all_advice = all_advice and not patterns()["advice"]["about_the_list"].search(text)
-        opinion_of = self._opinion_of(text, shape)
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
-        topic = _without_framing(text)
-        same = self._same_meaning(topic)
-        topic = _replaced(topic, same)
-        corrections = (*corrections, *(Correction(s, t) for s, t in same.items()))
+        topic = _replaced(_without_framing(text), same)
+        corrections = _composed(corrections, same)
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (_matches("followup", "cue", text) or thin)
@@ -276,27 +276,46 @@ class QueryReader:
         text = _replaced(question, corrections)
         return text, tuple(Correction(s, t) for s, t in corrections.items()), english
 
-    def _same_meaning(self, topic: str) -> dict[str, str]:
-        """The topic's words the article lacks, each read as the article's words of the
-        same meaning ("omstillingen" -> "transformation"), found by the word or its lemma.
-        Only the topic: the words that frame a question ("uddyb", "hvor mange") keep their
-        sense."""
+    def _same_meaning(
+        self,
+        topic: str,
+        english: bool,
+        corrections: Sequence[Correction],
+        opinion_of: Sequence[str],
+    ) -> dict[str, str]:
+        """The topic's nouns and adjectives the article lacks, each read as the article's
+        words of the same meaning ("omstillingen" -> "transformation"), found by the word or
+        its lemma. Only the topic: the words that frame a question ("uddyb", "hvor mange")
+        and whose view is asked keep their sense; a verb keeps its own ("startede" is not
+        the article's "begynd" småt); in an English question only the glossary's Danish
+        words are Danish ("position" and "basis" are English there)."""
+        glossed = {w for c in corrections for w in c.target.split()}
+        tokens = dict.fromkeys(t.lower() for t in _TOKEN.findall(topic))
         read: dict[str, str] = {}
-        for token in _TOKEN.findall(topic)[:MAX_WORDS_READ]:
-            word = token.lower()
-            stem = self.analyzer.stem(word)
-            if word in read or self.analyzer.has_stem(stem) or self.analyzer.near_stems(stem):
-                continue  # the article's word, or a form of it ("politikerne" ~ "politisk")
-            if self.lexicon.is_verb(word):
+        for word in list(tokens)[:MAX_WORDS_READ]:
+            if (english and word not in glossed) or word in opinion_of:
+                continue
+            if self._reads_as_article_word(word) or self.lexicon.is_verb(word):
                 continue
             same = self.synonyms.get(word) or self.synonyms.get(self.analyzer.lemma(word))
             if same:
                 read[word] = " ".join(same)
         return read
 
+    def _reads_as_article_word(self, word: str) -> bool:
+        """The article's word, or a form of it that only an ending sets apart ("politikerne"
+        ~ "politisk", "organisering" ~ "organisere"); not a word that merely begins alike
+        ("undersøgelse", "understreger")."""
+        stem = self.analyzer.stem(word)
+        return self.analyzer.has_stem(stem) or any(
+            _same_but_ending(stem, near) for near in self.analyzer.near_stems(stem)
+        )
+
     def _read_word(self, word: str, english: bool) -> str | None:
         if word in self.translations:
             return " ".join(self.translations[word])
+        if word in self.synonyms or self.analyzer.lemma(word) in self.synonyms:
+            return None  # a word of the thesaurus ("smidighed"), not a typo of another
         if not english and (expanded := expand_abbreviation(word)):
             return expanded
         plain = patterns()["words"]["intensified"].match(word)
@@ -354,8 +373,25 @@ _FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting", "view")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 
+def _same_but_ending(a: str, b: str) -> bool:
+    """One stem begins the other, or they differ only in their last two letters or fewer."""
+    shared = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return shared in (len(a), len(b)) or max(len(a), len(b)) - shared <= 2
+
+
+def _composed(corrections: Sequence[Correction], same: dict[str, str]) -> tuple[Correction, ...]:
+    """The readings of a question, one per word typed: a word the glossary or the typo
+    reading gave that the thesaurus then read once more is shown from what was typed
+    ("transition" -> "transformation", not via "omstilling")."""
+    read = [Correction(c.source, same.get(c.target, c.target)) for c in corrections]
+    given = {c.target for c in corrections}
+    return (*read, *(Correction(s, t) for s, t in same.items() if s not in given))
+
+
 def _replaced(text: str, words: dict[str, str]) -> str:
-    """The text with each of ``words`` (lower case) replaced, in any case as written."""
+    """The text with each of ``words`` replaced, matched in any case, by its reading."""
     if not words:
         return text
     return _TOKEN.sub(lambda m: words.get(m.group(0).lower(), m.group(0)), text)

@@ -320,6 +320,14 @@ def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assi
         ),
         # One word for what the article says in a phrase.
         ("Skal byrådet også være med i digitaliseringen?", {"byrådet": "politiske lag"}, "lag"),
+        # A thesaurus word is no typo of another word ("smidighed" is not "stadighed").
+        ("Hvad siger han om smidighed?", {"smidighed": "agilitet"}, "agilitet"),
+        # Not a word that only begins like one of the article's ("understreger").
+        ("Hvad viste undersøgelsen?", {"undersøgelsen": "analyse"}, "analyse"),
+        # The structure of the article through the thesaurus: a recommendation is a piece of
+        # advice.
+        ("Hvad er den tredje anbefaling?", {"anbefaling": "råd"}, "Råd 3"),
+        ("Hvilket råd kommer efter anbefalingen om sikkerhed?", {"anbefalingen": "råd"}, "Råd 3"),
     ],
 )
 def test_an_everyday_word_for_the_articles_is_read_as_it_and_said_so(
@@ -329,6 +337,30 @@ def test_an_everyday_word_for_the_articles_is_read_as_it_and_said_so(
     assert not answer.abstained and quoted in answer.answer
     assert all({"from": s, "to": t} in answer.corrections for s, t in read_as.items())
     assert "Læst som:" in (answer.read_as() or "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvem er formand for kommunalbestyrelsen?",  # the role is what is asked, not the body
+        "Hvilke kurser får medarbejderne?",  # "kurser" is no "kurs" (retning)
+        "Hvad mener byrådet om digitalisering?",  # whose view is asked keeps its own sense
+        "What do the councils say about security?",
+    ],
+)
+def test_the_thesaurus_does_not_make_an_unanswerable_question_answerable(
+    lexical_assistant, question: str
+) -> None:
+    assert lexical_assistant.ask(question).abstained
+
+
+def test_an_english_question_reads_only_the_glossarys_danish_through_the_thesaurus(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("Is the transition going well?")
+    assert {"from": "transition", "to": "transformation"} in answer.corrections, "from as typed"
+    basis = lexical_assistant.ask("What is the basis of the advice?")
+    assert all(c["from"] != "basis" for c in basis.corrections)
 
 
 def test_verbs_and_the_words_that_frame_a_question_keep_their_own_sense(
