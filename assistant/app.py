@@ -23,7 +23,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from assistant.answer import Answer, Answerer, Draft, ExtractiveAnswerer, Retrieved
 from assistant.chunks import Chunk, chunk_corpus
 from assistant.corpus import Article, load_corpus
-from assistant.danish import Analyzer
+from assistant.danish import THESAURUS, Analyzer
 from assistant.embeddings import SentenceEmbedder
 from assistant.index import IndexMissingError, SyncReport, VectorIndex
 from assistant.query_encoder import (
@@ -34,6 +34,7 @@ from assistant.query_encoder import (
     first_line,
     load_query_encoder,
 )
+from assistant.resources import load_lines
 from assistant.retrieval import HybridRetriever, LexicalIndex, Mode, SearchResult, Turn
 from assistant.settings import Settings
 from assistant.wordtable import WordTable, write_table
@@ -396,9 +397,12 @@ def build_index(
 
 
 def _ensure_word_table(folder: Path, chunks: Sequence[Chunk]) -> None:
-    """Write the word table unless the one there is current and has every corpus word."""
+    """Write the word table unless the one there is current and has every corpus word and
+    every word of the thesaurus (whose lemmas are read when the assistant is built)."""
     analyzer = Analyzer()
-    words = {w for c in chunks for t in (c.search_text, c.text) for w in analyzer.words(t, False)}
+    texts = [t for c in chunks for t in (c.search_text, c.text)]
+    texts += [line.replace("_", " ") for line in load_lines(THESAURUS)]
+    words = {w for t in texts for w in analyzer.words(t, False)}
     if not WordTable.load(folder).covers(words):
         write_table(folder, words)
 

@@ -352,6 +352,8 @@ class Analyzer:
         return min(fits, key=lambda w: (len(w), w)) if len(stems) == 1 else None
 
 
+THESAURUS = "synonyms_da.txt"
+"""The subject's thesaurus in package data (see ``Analyzer.synonyms``)."""
 _MAX_ABBREVIATION = 5
 _CHAT_WORD_ZIPF = 3.0
 """English frequency from which a vowel-less token is a word ("pls" 3.7) rather than a

@@ -26,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
-from assistant.danish import Analyzer
+from assistant.danish import THESAURUS, Analyzer
 from assistant.lexicon import Lexicon
 from assistant.query import (
     ArticleShape,
@@ -262,7 +262,7 @@ class HybridRetriever(BaseRetriever):
             load_glossary("glossary_en_da.txt"),
             shapes,
             self._article_of,
-            synonyms=self.lexical.analyzer.synonyms(load_lines("synonyms_da.txt")),
+            synonyms=self.lexical.analyzer.synonyms(load_lines(THESAURUS)),
         )
 
     def _article_of(self, text: str, history: Sequence[Turn]) -> str:
