@@ -295,10 +295,8 @@ class QueryReader:
         for word in list(tokens)[:MAX_WORDS_READ]:
             if (english and word not in glossed) or word in opinion_of:
                 continue
-            if self._reads_as_article_word(word) or self.lexicon.is_verb(word):
-                continue
             same = self.synonyms.get(word) or self.synonyms.get(self.analyzer.lemma(word))
-            if same:
+            if same and not (self._reads_as_article_word(word) or self.lexicon.is_verb(word)):
                 read[word] = " ".join(same)
         return read
 
