@@ -97,6 +97,13 @@ def test_a_chat_interjection_before_a_follow_up_is_no_topic(lexical_assistant, o
     assert advice_of(lexical_assistant.ask(f"{opener} det næste?", history)) == [4]
 
 
+@pytest.mark.parametrize("message", ["ok", "Tak!", "nå", "hej"])
+def test_a_message_that_is_only_an_interjection_asks_nothing(lexical_assistant, message) -> None:
+    """Not a random quote: the article's topics to ask about."""
+    answer = lexical_assistant.ask(message)
+    assert answer.abstained and answer.suggestions
+
+
 def test_the_list_with_reasons_is_still_the_list(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Giv mig de 7 gode råd med begrundelse")
     assert [c.advice for c in answer.citations] == [1, 2, 3, 4, 5, 6, 7]
