@@ -271,9 +271,9 @@ class ExtractiveAnswerer:
         ):
             return False
         if (analysis.asks_name or "who" in analysis.cues) and not self._speaks_of_asked(
-            analysis, sentences if analysis.asks_group else _naming(analysis, sentences)
+            analysis, _naming(analysis, sentences)
         ):
-            return False  # "Hvem skal …?" may be answered by a group ("borgerne"), not "Hvem er …?"
+            return False
         if "when" in analysis.cues and not self._speaks_of_asked(
             analysis, [s for s in sentences if self._states_time(analysis, s)]
         ):

@@ -264,29 +264,28 @@ class Analyzer:
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary
 
+    @cached_property
+    def surface_lemmas(self) -> frozenset[str]:
+        """The lemmas of the corpus's words."""
+        return frozenset(self.lemma(w) for w in self.surface_words)
+
+    def uses(self, word: str) -> bool:
+        """Does the corpus have the word or a word of its lemma? A shared Snowball stem is
+        not enough: "grundig" is no "grunde"."""
+        return word in self.surface_words or self.lemma(word) in self.surface_lemmas
+
     def synonyms(self, groups: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """A thesaurus of the subject read against this vocabulary: each word of a group
-        (``word = synonym …``, base forms; ``politiske_lag`` a phrase) that the corpus lacks
-        stands for the group's words or phrases it uses ("omstilling" for "transformation"
-        where an article says "transformation", and the other way round in an article that
-        says "omstilling"; "byråd" for "politiske lag"). The corpus uses a word when it has
-        it or a word of the same lemma: a shared Snowball stem is not enough ("grundig" is
-        no "grunde")."""
-        lemmas = {self.lemma(w) for w in self.surface_words}
-
-        def used(entry: str) -> bool:
-            words = [w for w in re.split(r"[\s-]+", entry) if w and not self.is_stopword(w)]
-            return bool(words) and all(
-                w in self.surface_words or self.lemma(w) in lemmas for w in words
-            )
-
+        (``word = synonym …``, base forms) that the corpus lacks stands for the group's
+        words it uses ("omstilling" for "transformation" where an article says
+        "transformation", and the other way round in an article that says "omstilling")."""
         table: dict[str, tuple[str, ...]] = {}
         for line in groups:
-            entries = [e.replace("_", " ") for e in line.replace("=", " ").lower().split()]
-            found = tuple(e for e in entries if used(e))
-            for entry in entries:
-                if found and entry not in found and entry.isalpha():
-                    table[entry] = tuple(dict.fromkeys((*table.get(entry, ()), *found)))
+            words = line.replace("=", " ").lower().split()
+            found = tuple(w for w in words if self.uses(w))
+            for word in words:
+                if found and word not in found:
+                    table[word] = tuple(dict.fromkeys((*table.get(word, ()), *found)))
         return table
 
     def known(self, word: str) -> bool:

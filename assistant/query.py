@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -181,9 +181,6 @@ class QueryAnalysis:
     opinion_of: tuple[str, ...] = ()
     """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
     or its person's: a quoted sentence must name them."""
-    asks_group: bool = False
-    """ "Hvem skal kunne have tillid …?", "Hvem er rådene rettet mod?": the answer may be a
-    group or a role ("borgerne", "topledelser") rather than someone named."""
     parts: tuple[str, ...] = ()
     """Several questions in one message, each to be answered on its own (else empty)."""
     parts_as_typed: tuple[str, ...] = ()
@@ -228,7 +225,7 @@ class QueryReader:
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
         topic = _replaced(_without_framing(text), same)
-        corrections = _composed(corrections, same)
+        corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (_matches("followup", "cue", text) or thin)
@@ -252,7 +249,6 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
             asks_name=_matches("answer_type", "name", text),
-            asks_group=_matches("answer_type", "group", text),
             focus=self._focus(text),
             cues=cues,
             unknown_names=self._unknown_names(question, corrections),
@@ -301,12 +297,13 @@ class QueryReader:
         return read
 
     def _reads_as_article_word(self, word: str) -> bool:
-        """The article's word, or a form of it that only an ending sets apart ("politikerne"
-        ~ "politisk", "organisering" ~ "organisere"); not a word that merely begins alike
-        ("undersøgelse", "understreger")."""
+        """The article's word (itself or its lemma), or a form of it that only an ending
+        sets apart ("politikerne" ~ "politisk", "organisering" ~ "organisere"); not a word
+        that merely begins alike ("undersøgelse", "understreger"), nor a compound of it
+        ("styringsgruppe" is no "styring")."""
         stem = self.analyzer.stem(word)
-        return self.analyzer.has_stem(stem) or any(
-            _same_but_ending(stem, near) for near in self.analyzer.near_stems(stem)
+        return self.analyzer.uses(word) or any(
+            near != stem and _same_but_ending(stem, near) for near in self.analyzer.near_stems(stem)
         )
 
     def _read_word(self, word: str, english: bool) -> str | None:
@@ -372,20 +369,35 @@ _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 
 def _same_but_ending(a: str, b: str) -> bool:
-    """One stem begins the other, or they differ only in their last two letters or fewer."""
+    """Do two stems differ only in their endings: by two letters or fewer each, or one is
+    the other and a Danish ending ("organis" + "ering")?"""
     shared = next(
         (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
-    return shared in (len(a), len(b)) or max(len(a), len(b)) - shared <= 2
+    rest = (a[shared:], b[shared:])
+    return max(map(len, rest)) <= 2 or (min(rest) == "" and max(rest) in _ENDINGS)
 
 
-def _composed(corrections: Sequence[Correction], same: dict[str, str]) -> tuple[Correction, ...]:
+_ENDINGS = frozenset(
+    {"e", "er", "ere", "erne", "en", "et", "s", "isk", "ing", "ering", "ig", "lig", "hed"}
+)
+"""Danish endings that make a word another form of the same one (inflection, a few
+derivations)."""
+
+
+def _composed(
+    corrections: Sequence[Correction], same: dict[str, str], typed: Iterable[str]
+) -> tuple[Correction, ...]:
     """The readings of a question, one per word typed: a word the glossary or the typo
     reading gave that the thesaurus then read once more is shown from what was typed
     ("transition" -> "transformation", not via "omstilling")."""
-    read = [Correction(c.source, same.get(c.target, c.target)) for c in corrections]
-    given = {c.target for c in corrections}
-    return (*read, *(Correction(s, t) for s, t in same.items() if s not in given))
+    read = [
+        Correction(c.source, " ".join(dict.fromkeys(same.get(w, w) for w in c.target.split())))
+        for c in corrections
+    ]
+    given = {w for c in corrections for w in c.target.split()}
+    typed = set(typed)
+    return (*read, *(Correction(s, t) for s, t in same.items() if s in typed or s not in given))
 
 
 def _replaced(text: str, words: dict[str, str]) -> str:
