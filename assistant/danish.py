@@ -281,7 +281,7 @@ class Analyzer:
         "transformation", and the other way round in an article that says "omstilling")."""
         table: dict[str, tuple[str, ...]] = {}
         for line in groups:
-            words = line.replace("=", " ").lower().split()
+            words = [w for w in line.replace("=", " ").lower().split() if w.isalpha()]
             found = tuple(w for w in words if self.uses(w))
             for word in words:
                 if found and word not in found:
