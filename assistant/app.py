@@ -401,7 +401,7 @@ def _ensure_word_table(folder: Path, chunks: Sequence[Chunk]) -> None:
     every word of the thesaurus (whose lemmas are read when the assistant is built)."""
     analyzer = Analyzer()
     texts = [t for c in chunks for t in (c.search_text, c.text)]
-    texts += [line.replace("_", " ") for line in load_lines(THESAURUS)]
+    texts += load_lines(THESAURUS)
     words = {w for t in texts for w in analyzer.words(t, False)}
     if not WordTable.load(folder).covers(words):
         write_table(folder, words)

@@ -377,13 +377,17 @@ def _near(stem: str, known: Iterable[str]) -> tuple[str, ...]:
         return ()
     near = []
     for candidate in known:
-        shared = next(
-            (i for i, (a, b) in enumerate(zip(stem, candidate, strict=False)) if a != b),
-            min(len(stem), len(candidate)),
-        )
+        shared = shared_beginning(stem, candidate)
         if shared >= 5 and max(len(stem), len(candidate)) - shared <= 5:
             near.append(candidate)
     return tuple(sorted(near))
+
+
+def shared_beginning(a: str, b: str) -> int:
+    """How many letters two words share from the start."""
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
 
 
 def format_date(day: date) -> str:

@@ -23,6 +23,7 @@ from assistant.danish import (
     ORDINALS,
     Analyzer,
     expand_abbreviation,
+    shared_beginning,
     without_function_phrases,
 )
 from assistant.lexicon import Lexicon
@@ -371,9 +372,7 @@ _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 def _same_but_ending(a: str, b: str) -> bool:
     """Do two stems differ only in their endings: by two letters or fewer each, or one is
     the other and a Danish ending ("organis" + "ering")?"""
-    shared = next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
+    shared = shared_beginning(a, b)
     rest = (a[shared:], b[shared:])
     return max(map(len, rest)) <= 2 or (min(rest) == "" and max(rest) in _ENDINGS)
 
