@@ -215,9 +215,10 @@ class QueryReader:
         shape = self.shapes[doc_id]
         opinion_of = self._opinion_of(text, shape)
         same = self._same_meaning(_without_framing(text), english, corrections, opinion_of)
+        meant = _replaced(text, same)
         # Structure words read best as typed ("the sixth piece of advice"), else through the
         # thesaurus ("den tredje anbefaling").
-        for candidate in dict.fromkeys((text, question, _replaced(text, same))):
+        for candidate in dict.fromkeys((text, question, meant)):
             advice, all_advice, neighbour = _structure(candidate, history, shape)
             if advice or all_advice or neighbour:
                 break
@@ -235,7 +236,7 @@ class QueryReader:
         if followup and not (advice or all_advice or meta or neighbour):
             context = _conversation(history)
         return QueryAnalysis(
-            text=_replaced(text, same),  # after the intents, read in the words as typed
+            text=meant,  # after the intents, read in the words as typed
             topic=topic,
             corrections=corrections,
             english=english,
