@@ -317,12 +317,17 @@ class ExtractiveAnswerer:
         """Does one of the sentences (those with a time, or a name) speak of the question's
         most specific word? "Hvornår går han på pension?" is not answered by "for to år
         siden", "Hvem vandt kommunalvalget?" not by a sentence about the election that names
-        no one, "Hvem er direktør for KL?" not by one that names someone else from KL."""
-        words = analysis.content_words
+        no one, "Hvem er direktør for KL?" not by one that names someone else from KL. Of
+        the words that can be in the article: "Who is the CEO?" asks about "direktør", not
+        about "who"."""
+        words = self._lexical.article_words(analysis)
         heaviest = max(words, key=self._lexical.weight, default=None)
         if heaviest is None or (analysis.followup and len(words) <= 1):
             return bool(sentences)  # "Hvem ellers?": what is asked about is the conversation's
         forms = set(self._lexical.forms(heaviest))
+        own = self._analyzer.stem(heaviest)
+        if own in forms:
+            forms = {own}  # the word itself: "kommunaldirektør" speaks of no "kommunalvalg"
         return any(forms & set(self._analyzer.terms(s)) for s in sentences)
 
     def _about_the_person_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:

@@ -96,6 +96,11 @@ class Lexicon:
         """A Danish word, or a word of the corpus."""
         return word in self._corpus or self.zipf(word) > 0
 
+    def is_word(self, word: str) -> bool:
+        """A word of the corpus, or a Danish word as written (not only by its lemma:
+        ``simplemma`` reads an unknown compound by its first part)."""
+        return word in self._corpus or self._frequency(word, "da") > 0
+
     def _correction(self, word: str) -> str | None:
         """The nearest corpus or common Danish word to a word neither knows, if one is near."""
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known(word):

@@ -271,8 +271,29 @@ class QueryReader:
                 corrections[token] = target
         if not corrections:
             return question, (), english
-        text = _replaced(question, corrections)
-        return text, tuple(Correction(s, t) for s, t in corrections.items()), english
+        joined = self._compounds(tokens, corrections) if english else {}
+        text = _replaced_phrases(question, joined)
+        left = {t.lower() for t in _TOKEN.findall(text)}
+        shown = joined | {s: t for s, t in corrections.items() if s in left}
+        text = _replaced(text, corrections)
+        return text, tuple(Correction(s, t) for s, t in shown.items()), english
+
+    def _compounds(self, tokens: Sequence[str], readings: dict[str, str]) -> dict[str, str]:
+        """Two English words in a row whose Danish readings Danish writes as one word:
+        "municipal election" is "kommunalvalg", "municipal CEO" "kommunaldirektør" (with
+        the linking -s where Danish has it), so the question asks about the article's
+        compound, not two everyday words."""
+        joined: dict[str, str] = {}
+        for first, second in itertools.pairwise(tokens):
+            left, right = readings.get(first, ""), readings.get(second, "")
+            if " " in left or " " in right or not (left and right):
+                continue
+            compound = next(
+                (c for c in (left + right, f"{left}s{right}") if self.lexicon.is_word(c)), None
+            )
+            if compound:
+                joined[f"{first} {second}"] = compound
+        return joined
 
     def _same_meaning(
         self,
@@ -398,6 +419,14 @@ def _composed(
     given = {w for c in corrections for w in c.target.split()}
     typed = set(typed)
     return (*read, *(Correction(s, t) for s, t in same.items() if s in typed or s not in given))
+
+
+def _replaced_phrases(text: str, phrases: dict[str, str]) -> str:
+    """The text with each two-word phrase of ``phrases`` (any case, any space) replaced."""
+    for phrase, reading in phrases.items():
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)"
+        text = re.sub(pattern, reading, text, flags=re.IGNORECASE)
+    return text
 
 
 def _replaced(text: str, words: dict[str, str]) -> str:

@@ -173,6 +173,18 @@ def test_english_words_of_the_subject_are_read_in_danish(
     assert {"from": read_as[0], "to": read_as[1]} in answer.corrections
 
 
+def test_an_english_who_question_is_answered_by_the_danish_compound_it_names(
+    lexical_assistant,
+) -> None:
+    """ "municipal CEO" is one Danish word, and "who" is no word the article could hold."""
+    answer = lexical_assistant.ask("Who is the municipal CEO of Haderslev?")
+    assert not answer.abstained and "Peter Karm" in answer.answer
+    assert {"from": "municipal ceo", "to": "kommunaldirektør"} in answer.corrections
+    assert {"from": "municipal", "to": "kommunal"} not in answer.corrections
+    election = lexical_assistant.ask("who won the last municipal election in haderslev")
+    assert election.abstained, "a sentence naming the municipal CEO names no election winner"
+
+
 def test_the_verb_address_asks_for_no_postal_address(lexical_assistant) -> None:
     answer = lexical_assistant.ask("How does the director address security?")
     assert not answer.abstained
