@@ -37,6 +37,7 @@ Cue = Literal[
     "why",
     "who",
     "where",
+    "origin",
     "when",
     "result",
     "phone",

@@ -143,9 +143,12 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
         ("hvordan er it organiseret i kommunen nu", "selvstændig central stab"),
         ("hvordan er it organiseret i kommunen aktuelt", "selvstændig central stab"),
         ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
+        ("hvor kom peter karm fra", "fra et job som økonomidirektør i Vejle"),
+        ("Where did Peter Karm come from?", "fra et job som økonomidirektør i Vejle"),
+        ("hvor henter han sin inspiration fra", 'fra "Den Ny Syntese"'),
     ],
 )
-def test_now_and_before_get_the_sentence_about_then(
+def test_now_before_and_where_from_get_the_sentence_that_says_it(
     lexical_assistant, question: str, quoted: str
 ) -> None:
     assert quoted in lexical_assistant.ask(question).answer
