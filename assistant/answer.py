@@ -319,16 +319,24 @@ class ExtractiveAnswerer:
         siden", "Hvem vandt kommunalvalget?" not by a sentence about the election that names
         no one, "Hvem er direktør for KL?" not by one that names someone else from KL. Of
         the words that can be in the article: "Who is the CEO?" asks about "direktør", not
-        about "who"."""
+        about "who". An English question's glossary words stand for a phrase Danish may
+        write as one word ("security chief"), so a sentence must hold all of them."""
         words = self._lexical.article_words(analysis)
         heaviest = max(words, key=self._lexical.weight, default=None)
         if heaviest is None or (analysis.followup and len(words) <= 1):
             return bool(sentences)  # "Hvem ellers?": what is asked about is the conversation's
-        forms = set(self._lexical.forms(heaviest))
-        own = self._analyzer.stem(heaviest)
-        if own in forms:
-            forms = {own}  # the word itself: "kommunaldirektør" speaks of no "kommunalvalg"
-        return any(forms & set(self._analyzer.terms(s)) for s in sentences)
+        asked = [self._own_forms(w) for w in (words if analysis.english else [heaviest])]
+        return any(
+            all(forms & terms for forms in asked)
+            for terms in (set(self._analyzer.terms(s)) for s in sentences)
+        )
+
+    def _own_forms(self, word: str) -> set[str]:
+        """The word itself where the corpus has it ("kommunaldirektør" speaks of no
+        "kommunalvalg"), else its compound parts or near forms."""
+        forms = set(self._lexical.forms(word))
+        own = self._analyzer.stem(word)
+        return {own} if own in forms else forms
 
     def _about_the_person_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
         """ "Hvad er Peter Karms telefonnummer?" is not answered by another person's number:

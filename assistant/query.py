@@ -223,7 +223,7 @@ class QueryReader:
             advice, all_advice, neighbour = _structure(candidate, history, shape)
             if advice or all_advice or neighbour:
                 break
-        cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
+        cues = _cues(text)
         all_advice = all_advice and not patterns()["advice"]["about_the_list"].search(text)
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
@@ -272,8 +272,9 @@ class QueryReader:
                 corrections[token] = target
         if not corrections:
             return question, (), english
-        joined = self._compounds(tokens, corrections) if english else {}
-        text = _replaced_phrases(question, joined)
+        text, joined = _replaced_phrases(
+            question, self._compounds(tokens, corrections) if english else {}
+        )
         left = {t.lower() for t in _TOKEN.findall(text)}
         shown = joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
@@ -422,12 +423,17 @@ def _composed(
     return (*read, *(Correction(s, t) for s, t in same.items() if s in typed or s not in given))
 
 
-def _replaced_phrases(text: str, phrases: dict[str, str]) -> str:
-    """The text with each two-word phrase of ``phrases`` (any case, any space) replaced."""
+def _replaced_phrases(text: str, phrases: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The text with each two-word phrase of ``phrases`` replaced where its words stand
+    apart only by spaces (any case; not "municipal-CEO" or "municipal, CEO"), and the
+    phrases that were."""
+    done: dict[str, str] = {}
     for phrase, reading in phrases.items():
-        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)"
-        text = re.sub(pattern, reading, text, flags=re.IGNORECASE)
-    return text
+        pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, phrase.split())) + r"(?![\w-])"
+        text, count = re.subn(pattern, reading, text, flags=re.IGNORECASE)
+        if count:
+            done[phrase] = reading
+    return text, done
 
 
 def _replaced(text: str, words: dict[str, str]) -> str:
@@ -446,6 +452,13 @@ def _without_framing(text: str) -> str:
 
 
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
+
+
+def _cues(text: str) -> tuple[Cue, ...]:
+    """What the question asks about; "hvor … fra?" asks where from, not where: a sentence
+    with "fra Vejle" answers it once, not twice, and "i Haderslev" does not."""
+    cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
+    return tuple(c for c in cues if c != "where") if "origin" in cues else cues
 
 
 def _subject(tokens: Sequence[str]) -> list[str]:

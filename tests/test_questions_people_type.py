@@ -153,7 +153,9 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
 def test_now_before_and_where_from_get_the_sentence_that_says_it(
     lexical_assistant, question: str, quoted: str
 ) -> None:
-    assert quoted in lexical_assistant.ask(question).answer
+    answer = lexical_assistant.ask(question)
+    assert quoted in answer.answer
+    assert answer.confidence == "high", "the passage that says it comes first, not a hedge"
 
 
 def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
@@ -188,6 +190,10 @@ def test_an_english_who_question_is_answered_by_the_danish_compound_it_names(
     assert {"from": "municipal", "to": "kommunal"} not in answer.corrections
     election = lexical_assistant.ask("who won the last municipal election in haderslev")
     assert election.abstained, "a sentence naming the municipal CEO names no election winner"
+    assert lexical_assistant.ask("Who is the security chief?").abstained, "no such person"
+    hyphened = lexical_assistant.ask("Who is the municipal-CEO of Haderslev?")
+    assert {"from": "municipal ceo", "to": "kommunaldirektør"} not in hyphened.corrections
+    assert {"from": "ceo", "to": "direktør"} in hyphened.corrections, "what was read, shown"
 
 
 def test_the_verb_address_asks_for_no_postal_address(lexical_assistant) -> None:
