@@ -65,6 +65,8 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "hvad er KL's adresse",
         # The front matter dates the publication, not a revision.
         "hvornår er artiklen sidst blevet ændret",
+        # "I flere år sad han i …" says for how long, not when.
+        "Hvornår stoppede Peter Karm i Det Kommunale Digitaliseringsråd?",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
@@ -189,3 +191,11 @@ def test_the_answerer_is_swappable(lexical_assistant) -> None:
         lexical_assistant.settings, lexical_assistant.articles, lexical_assistant.retriever, echo
     )
     assert assistant.ask("Hvad er det sjette råd?").answer == "5 passager"
+
+
+def test_when_something_the_article_tells_of_was_written_is_no_question_about_the_article(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("hvornår blev styrelsesvedtægten skrevet")
+    assert "sidste år var kommunalvalget anledning" in answer.answer
+    assert "Artiklen er fra" in lexical_assistant.ask("hvornår blev den skrevet").answer
