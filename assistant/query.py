@@ -160,6 +160,9 @@ class QueryAnalysis:
     """``text`` without the words that only frame it ("hvor længe", "hvad hedder"): searched."""
     corrections: tuple[Correction, ...] = ()
     english: bool = False
+    glossed: tuple[str, ...] = ()
+    """In an English question, the Danish words the glossary read it as, a word both languages
+    write alike ("budget", "chatbot") included: the words that can be in a Danish article."""
     advice: tuple[int, ...] = ()
     all_advice: bool = False
     neighbour: Neighbour | None = None
@@ -211,11 +214,12 @@ class QueryReader:
 
     def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
         text, corrections, english = self.repair(patterns()["words"]["opener"].sub("", question))
+        glossed = self._glossed(question, corrections) if english else ()
         parts = split_parts(text)
         doc_id = self.topic_of(text, history) or next(iter(self.shapes))
         shape = self.shapes[doc_id]
         opinion_of = self._opinion_of(text, shape)
-        same = self._same_meaning(_without_framing(text), english, corrections, opinion_of)
+        same = self._same_meaning(_without_framing(text), english, glossed, opinion_of)
         meant = _replaced(text, same)
         # Structure words read best as typed ("the sixth piece of advice"), else through the
         # thesaurus ("den tredje anbefaling").
@@ -241,6 +245,7 @@ class QueryReader:
             topic=topic,
             corrections=corrections,
             english=english,
+            glossed=glossed,
             advice=advice,
             all_advice=all_advice,
             neighbour=neighbour,
@@ -301,7 +306,7 @@ class QueryReader:
         self,
         topic: str,
         english: bool,
-        corrections: Sequence[Correction],
+        glossed: Sequence[str],
         opinion_of: Sequence[str],
     ) -> dict[str, str]:
         """The topic's nouns and adjectives the article lacks, each read as the article's
@@ -310,7 +315,6 @@ class QueryReader:
         and whose view is asked keep their sense; a verb keeps its own ("startede" is not
         the article's "begynd" småt); in an English question only the glossary's Danish
         words are Danish ("position" and "basis" are English there)."""
-        glossed = {w for c in corrections for w in c.target.split()}
         tokens = dict.fromkeys(t.lower() for t in _TOKEN.findall(topic))
         read: dict[str, str] = {}
         for word in list(tokens)[:MAX_WORDS_READ]:
@@ -320,6 +324,14 @@ class QueryReader:
             if same and not (self._reads_as_article_word(word) or self.lexicon.is_verb(word)):
                 read[word] = " ".join(same)
         return read
+
+    def _glossed(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
+        """The Danish words of an English question: the glossary's readings, a word it reads
+        as itself ("chatbot") included, and the compounds made of two of them."""
+        words = [w for c in corrections for w in c.target.split()]
+        for token in _TOKEN.findall(question.lower())[:MAX_WORDS_READ]:
+            words.extend(self.translations.get(token, ()))
+        return tuple(dict.fromkeys(words))
 
     def _reads_as_article_word(self, word: str) -> bool:
         """The article's word (itself or its lemma), or a form of it that only an ending

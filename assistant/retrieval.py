@@ -130,7 +130,7 @@ class LexicalIndex:
         words = analysis.content_words
         if not analysis.english:
             return words
-        danish = {t for c in analysis.corrections for t in c.target.split()}
+        danish = set(analysis.glossed)
         return tuple(w for w in words if w in danish or self.in_article(w))
 
     def weight(self, word: str) -> float:

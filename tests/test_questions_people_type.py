@@ -196,6 +196,17 @@ def test_an_english_who_question_is_answered_by_the_danish_compound_it_names(
     assert {"from": "ceo", "to": "direktør"} in hyphened.corrections, "what was read, shown"
 
 
+@pytest.mark.parametrize(
+    "question", ["Does Haderslev use AI chatbots?", "How much does Haderslev spend on software?"]
+)
+def test_an_english_question_about_what_the_article_lacks_is_declined(
+    lexical_assistant, question: str
+) -> None:
+    """The glossary's words both languages write alike ("chatbots", "software") are Danish
+    words the article lacks, not English words that say nothing about it."""
+    assert lexical_assistant.ask(question).abstained
+
+
 def test_the_verb_address_asks_for_no_postal_address(lexical_assistant) -> None:
     answer = lexical_assistant.ask("How does the director address security?")
     assert not answer.abstained
