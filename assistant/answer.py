@@ -323,8 +323,12 @@ class ExtractiveAnswerer:
         write as one word ("security chief"), so a sentence must hold all of them."""
         words = self._lexical.article_words(analysis)
         heaviest = max(words, key=self._lexical.weight, default=None)
-        if heaviest is None or (analysis.followup and len(words) <= 1):
-            return bool(sentences)  # "Hvem ellers?": what is asked about is the conversation's
+        if heaviest is None or (
+            analysis.followup and len(words) <= 1 and not self._lexical.in_article(heaviest)
+        ):
+            # "Hvem ellers?", "Hvornår skete det?": what is asked about is the conversation's;
+            # "Hvornår blev det afløst?" asks when of the article's "afløst".
+            return bool(sentences)
         asked = [self._own_forms(w) for w in (words if analysis.english else [heaviest])]
         return any(
             all(forms & terms for forms in asked)
@@ -432,6 +436,8 @@ class ExtractiveAnswerer:
     ) -> Draft:
         weights = self._term_weights(analysis)
         docs = self._cue_order(analysis, docs, weights)
+        if analysis.followup:
+            docs = self._untold_first(docs, history)
         top_score = max(float(docs[0].metadata["score"]), 1e-9)
         passages = [
             (rank, split_sentences(doc.page_content))
@@ -461,9 +467,11 @@ class ExtractiveAnswerer:
             chosen = [(0, i, s) for score, i, s in scored if score >= 0.5 * best][:MAX_SENTENCES]
             covered = {t for _, _, s in chosen for t in self._analyzer.terms(s)}
             for rank, sentences in passages[1:]:
-                # A further passage only for what the first one left out of the question.
+                # A further passage only for what the first one left out of the question, and
+                # in a follow-up only for what the conversation has not said yet.
+                new = set(self._fresh(sentences, history) if analysis.followup else sentences)
                 gains = [
-                    (self._overlap(s, weights, exclude=covered), i, s)
+                    (self._overlap(s, weights, exclude=covered) if s in new else 0.0, i, s)
                     for i, s in enumerate(sentences)
                 ]
                 gain, i, sentence = max(gains, key=lambda g: (g[0], -g[1]))
@@ -548,6 +556,30 @@ class ExtractiveAnswerer:
             ),
         )
         return [best, *(d for d in docs if d is not best)]
+
+    def _untold_first(self, docs: Sequence[Document], history: Sequence[Turn]) -> list[Document]:
+        """A follow-up asks for something not yet said: when the conversation has quoted the
+        best passage whole, a passage of the same section with something new comes first
+        ("Hvad mener han med det?" after a one-sentence passage: the one that explains it);
+        another section's passage, or another piece of advice, does not ("Hvorfor?" after a
+        whole piece of advice: its reasons are in it)."""
+        first = docs[0]
+        if first.metadata.get("advice") is not None or self._fresh(
+            split_sentences(first.page_content), history
+        ):
+            return list(docs)  # a piece of advice is its own whole: "det næste" steps on
+        section = first.metadata.get("section")
+        nxt = next(
+            (
+                d
+                for d in docs[1:]
+                if d.metadata.get("section") == section
+                and d.metadata.get("advice") is None
+                and self._fresh(split_sentences(d.page_content), history)
+            ),
+            None,
+        )
+        return list(docs) if nxt is None else [nxt, *(d for d in docs if d is not nxt)]
 
     @staticmethod
     def _fresh(sentences: Sequence[str], history: Sequence[Turn]) -> list[str]:

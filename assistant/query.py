@@ -457,9 +457,13 @@ def _replaced(text: str, words: dict[str, str]) -> str:
 
 def _without_framing(text: str) -> str:
     """The question without the words that only say what kind of answer it wants ("hvor
-    længe", "hvad hedder"): they are no topic to search for."""
+    længe", "hvad hedder", "mailen", "telefonnummer"): they are no topic to search for; the
+    detail asked for is checked for in the answer instead ("kontakte" stays: it is what a
+    who-question asks about)."""
     for name in _FRAMING:
         text = patterns()["answer_type"][name].sub(" ", text)
+    for cue in ("phone", "email", "address"):
+        text = patterns()["cues"][cue].sub(" ", text)
     return without_function_phrases(text)
 
 

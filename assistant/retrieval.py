@@ -339,8 +339,8 @@ class HybridRetriever(BaseRetriever):
         """
         if analysis.structural:
             return ()
-        if not words:
-            return analysis.content_words
+        if not words:  # a follow-up leans on the conversation ("and what is he part of now?")
+            return () if analysis.followup else analysis.content_words
         focus = [w for w in analysis.focus if all(part in words for part in w.split("-"))]
         return self.lexical.missing_topic(words, focus, self.topic_share, self.topic_min_weight)
 

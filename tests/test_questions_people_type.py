@@ -91,6 +91,43 @@ def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
     assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
 
 
+DKD = (
+    "I flere år sad Peter Karm i Det Kommunale Digitaliseringsråd (DKD), som nu er afløst af "
+    "KL-KOMBITs Digitaliseringsråd. [1]"
+)
+
+
+def test_a_follow_up_gets_what_was_not_said_yet(lexical_assistant) -> None:
+    """After a passage quoted whole, "what does he mean" gets the one that explains it."""
+    said = (
+        "Noget, som Peter Karm understreger igen og igen, er, hvordan digital transformation og "
+        "digital sikkerhed bør ses som to sider af samme sag, når det ses i lyset af, hvordan en "
+        "kommune kan udvikle vækst og velfærd til borgere og virksomheder."
+    )
+    history = [Turn("user", "hvad siger karm om sikkerhed"), Turn("assistant", f"{said} [1]")]
+    answer = lexical_assistant.ask("hvad mener han med det?", history)
+    assert "Engang var det mere adskilt" in answer.answer
+    assert said not in answer.answer
+
+
+def test_follow_ups_that_lean_on_the_conversation(lexical_assistant) -> None:
+    listed = [
+        Turn("user", "hvem er rådene rettet til"),
+        Turn("assistant", lexical_assistant.ask("hvem er rådene rettet til").answer),
+    ]
+    assert advice_of(lexical_assistant.ask("hvad er det første?", listed)) == [1]
+    assert advice_of(lexical_assistant.ask("hvad var det sidste igen?", listed)) == [7]
+    council = [Turn("user", "sad han ikke i et digitaliseringsråd?"), Turn("assistant", DKD)]
+    assert not lexical_assistant.ask("and what is he part of now?", council).abstained
+    when = lexical_assistant.ask("hvornår blev det afløst?", council)
+    assert when.abstained, "the article says that it was replaced, not when"
+
+
+def test_the_detail_asked_for_is_no_topic(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad er mailen til ham fra KL")
+    assert not answer.abstained and "jtp@kl.dk" in answer.answer
+
+
 @pytest.mark.parametrize("opener", ["ok, men", "okay men", "nå men", "Tak! Og"])
 def test_a_chat_interjection_before_a_follow_up_is_no_topic(lexical_assistant, opener) -> None:
     history = [Turn("user", "Hvad er det tredje råd?")]
