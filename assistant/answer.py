@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from assistant.danish import split_sentences
 from assistant.query import (
     CONTACT_CUES,
+    OPPOSITE_CUES,
     QueryAnalysis,
     Turn,
     answers_cues,
@@ -537,7 +538,9 @@ class ExtractiveAnswerer:
         """For a question about now, before, why …: of the passages that score nearly as well
         as the best, the one with the sentence that answers it best goes first."""
         docs = list(docs)
-        if not analysis.cues or analysis.followup:
+        if analysis.followup:
+            return self._time_in_section(analysis, docs)
+        if not analysis.cues:
             return docs
         top_score = max(float(docs[0].metadata["score"]), 1e-9)
         close = [
@@ -556,6 +559,37 @@ class ExtractiveAnswerer:
             ),
         )
         return [best, *(d for d in docs if d is not best)]
+
+    @staticmethod
+    @staticmethod
+    def _time_in_section(analysis: QueryAnalysis, docs: list[Document]) -> list[Document]:
+        """A follow-up about another time ("har det altid været sådan?") stays in the section
+        under discussion and takes its passage that speaks of that time; failing that, one
+        of a section whose passage scores nearly as well."""
+        cues = [c for c in analysis.cues if c in OPPOSITE_CUES]
+        top = docs[0]
+        if not cues or top.metadata.get("advice") is not None:
+            return docs
+
+        def answers(doc: Document) -> int:
+            return max(
+                (answers_cues(s, cues) for s in split_sentences(doc.page_content)), default=0
+            )
+
+        top_score = max(float(top.metadata["score"]), 1e-9)
+        close = [
+            d.metadata.get("section")
+            for d in docs[:MAX_PASSAGES]
+            if float(d.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
+        ]
+        for section in dict.fromkeys(close):
+            same = [d for d in docs if d.metadata.get("section") == section]
+            best = max(same, key=answers)
+            if answers(best) > max(answers(top), 0):
+                return [best, *(d for d in docs if d is not best)]
+            if answers(top) > 0:
+                break
+        return docs
 
     def _untold_first(self, docs: Sequence[Document], history: Sequence[Turn]) -> list[Document]:
         """A follow-up asks for something not yet said: when the conversation has quoted the

@@ -110,6 +110,18 @@ def test_a_follow_up_gets_what_was_not_said_yet(lexical_assistant) -> None:
     assert said not in answer.answer
 
 
+def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:
+    history = [
+        Turn("user", "hvordan hænger sikkerhed sammen med digitalisering ifølge ham"),
+        Turn(
+            "assistant",
+            'Han ser "digital transformation og digital sikkerhed som to sider af samme sag".',
+        ),
+    ]
+    answer = lexical_assistant.ask("har det altid været sådan?", history)
+    assert "Engang var det mere adskilt" in answer.answer
+
+
 def test_follow_ups_that_lean_on_the_conversation(lexical_assistant) -> None:
     listed = [
         Turn("user", "hvem er rådene rettet til"),
