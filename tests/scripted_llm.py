@@ -20,6 +20,9 @@ class Script:
     text: str = ""
     delay: float = 0.0
     requests: list[dict] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+    """Ends a slow reply's wait before ``delay`` (a test that holds the reply until it has
+    seen what happens meanwhile)."""
 
 
 def _chunk(content: str, finish: str | None = None) -> str:
@@ -43,7 +46,7 @@ def make_app(script: Script) -> FastAPI:
         if script.mode == "error":
             return JSONResponse({"error": {"message": "boom"}}, status_code=500)
         if script.mode == "slow":
-            await asyncio.sleep(script.delay)
+            await asyncio.to_thread(script.release.wait, script.delay)
 
         async def events():
             for word in script.text.split(" "):

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,7 +231,9 @@ def test_a_streamed_answer_holds_its_slot_until_the_end(
     real_index: Settings, tmp_path: Path
 ) -> None:
     with ScriptedServer() as llm:
-        llm.script.mode, llm.script.delay = "slow", 2.0
+        # The first reply is held until the others have been refused: no race with the
+        # machine's load (a fixed delay let a late thread in after the first had finished).
+        llm.script.mode, llm.script.delay = "slow", 30.0
         llm.script.text = "Sæt små skibe i søen [1]."
         env = app_env(
             real_index,
@@ -251,11 +254,18 @@ def test_a_streamed_answer_holds_its_slot_until_the_end(
                     lines = [json.loads(line) for line in response.iter_lines() if line]
                     results.append((response.status_code, lines[-1].get("type", "")))
 
-            threads = [threading.Thread(target=stream) for _ in range(4)]
-            for thread in threads:
+            first = threading.Thread(target=stream)
+            first.start()
+            deadline = time.monotonic() + 30
+            while not llm.script.requests and time.monotonic() < deadline:
+                time.sleep(0.05)  # the first answer holds the slot and waits for the model
+            others = [threading.Thread(target=stream) for _ in range(3)]
+            for thread in others:
                 thread.start()
-            for thread in threads:
+            for thread in others:
                 thread.join(timeout=60)
+            llm.script.release.set()
+            first.join(timeout=60)
             assert sorted(results) == [(200, "answer")] + [(503, "")] * 3
             stream()
             assert results[-1] == (200, "answer"), "the slot is free once the answer is sent"
