@@ -467,12 +467,22 @@ class ExtractiveAnswerer:
         else:
             chosen = [(0, i, s) for score, i, s in scored if score >= 0.5 * best][:MAX_SENTENCES]
             covered = {t for _, _, s in chosen for t in self._analyzer.terms(s)}
+            section = docs[0].metadata.get("section")
+            own = self._term_weights(replace(analysis, context=""))
             for rank, sentences in passages[1:]:
-                # A further passage only for what the first one left out of the question, and
-                # in a follow-up only for what the conversation has not said yet.
+                # A further passage only for what the first one left out of the question; in a
+                # follow-up only what the conversation has not said yet, and from another
+                # section only for the question's own words (not the conversation's).
+                elsewhere = analysis.followup and docs[rank].metadata.get("section") != section
                 new = set(self._fresh(sentences, history) if analysis.followup else sentences)
                 gains = [
-                    (self._overlap(s, weights, exclude=covered) if s in new else 0.0, i, s)
+                    (
+                        self._overlap(s, own if elsewhere else weights, exclude=covered)
+                        if s in new
+                        else 0.0,
+                        i,
+                        s,
+                    )
                     for i, s in enumerate(sentences)
                 ]
                 gain, i, sentence = max(gains, key=lambda g: (g[0], -g[1]))
@@ -560,7 +570,6 @@ class ExtractiveAnswerer:
         )
         return [best, *(d for d in docs if d is not best)]
 
-    @staticmethod
     @staticmethod
     def _time_in_section(analysis: QueryAnalysis, docs: list[Document]) -> list[Document]:
         """A follow-up about another time ("har det altid været sådan?") stays in the section

@@ -199,3 +199,12 @@ def test_when_something_the_article_tells_of_was_written_is_no_question_about_th
     answer = lexical_assistant.ask("hvornår blev styrelsesvedtægten skrevet")
     assert "sidste år var kommunalvalget anledning" in answer.answer
     assert "Artiklen er fra" in lexical_assistant.ask("hvornår blev den skrevet").answer
+
+
+@pytest.mark.parametrize(
+    "question", ["hvornår blev det her skrevet?", "hvornår blev indlægget udgivet?"]
+)
+def test_the_article_itself_named_in_other_words_gets_its_date(
+    lexical_assistant, question: str
+) -> None:
+    assert "Artiklen er fra" in lexical_assistant.ask(question).answer

@@ -548,3 +548,18 @@ def test_a_result_needs_a_sentence_that_states_one(lexical_assistant) -> None:
     assert lexical_assistant.ask("Hvad er resultatet af delprogram 6 indtil videre?").abstained
     found = lexical_assistant.ask("Hvad var resultatet af interviewrunden?")
     assert not found.abstained and "synligt" in found.answer
+
+
+def test_a_follow_up_stays_with_its_section_for_the_conversations_words(real_assistant) -> None:
+    """With the vectors: a passage of another section is added only for the question's own
+    words, not because it shares the conversation's."""
+    history = [
+        Turn("user", "Hvad siger han om GDPR?"),
+        Turn(
+            "assistant",
+            'I rådet om sikkerhed står der: "Digital sikkerhed handler om meget mere end GDPR."',
+        ),
+    ]
+    answer = real_assistant.ask("hvorfor er sikkerheden så vigtig?", history)
+    assert "forretningskritisk" in answer.answer
+    assert [c.advice for c in answer.citations] == [2], "the reasons, from the advice alone"
