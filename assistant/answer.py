@@ -177,7 +177,7 @@ def _names_someone(sentence: str, asked: Set[str]) -> bool:
 def _naming(analysis: QueryAnalysis, sentences: Sequence[str]) -> list[str]:
     """The sentences that could answer "Hvem …?" or "Hvad hedder …?": those naming someone
     the question does not name; for "Hvad hedder", by first name and surname."""
-    asked = {w.lower() for w in LETTERS.findall(analysis.text)}
+    asked = {w.lower() for w in LETTERS.findall(analysis.text)} | set(analysis.referred)
     named = [s for s in sentences if _names_someone(s, asked)]
     if analysis.asks_name:
         named = [s for s in named if patterns()["answers"]["who"].search(s)]

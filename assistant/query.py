@@ -183,6 +183,9 @@ class QueryAnalysis:
     numbers: tuple[str, ...] = ()
     """Numbers the question states ("delprogram 5", "i 2024"): a cited passage must state
     one, in digits or as a word ("4 dimensioner" - "fire dimensioner")."""
+    referred: tuple[str, ...] = ()
+    """The article's subject ("Peter Karm", "Haderslev Kommune") when a who-question points
+    to him with "han", "hans" or "ham" and names no one itself: he is no answer to it."""
     opinion_of: tuple[str, ...] = ()
     """Whose view the question asks for ("Hvad mener KL om …?"), when not the article's own
     or its person's: a quoted sentence must name them."""
@@ -261,6 +264,7 @@ class QueryReader:
             cues=cues,
             unknown_names=self._unknown_names(question, corrections),
             opinion_of=opinion_of,
+            referred=_referred(text, cues, shape) if not history else (),
             parts=parts if len(parts) > 1 else (),
             parts_as_typed=_as_typed(question, parts) if len(parts) > 1 else (),
             doc_id=doc_id,
@@ -468,6 +472,23 @@ def _without_framing(text: str) -> str:
 
 
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
+
+
+_HE = re.compile(r"(?<!\w)(?:han|ham|hans|he|him|his)(?!\w)", re.IGNORECASE)
+
+
+def _referred(text: str, cues: Sequence[Cue], shape: ArticleShape) -> tuple[str, ...]:
+    """The names of the article's subject a standalone who-question points to by pronoun
+    ("Hvem overtog hans job i Vejle?", "Hvem var direktør i Haderslev før ham?"), when it
+    names none of the article's people itself."""
+    names = {w.lower() for person in shape.people for w in person.split()}
+    if (
+        "who" not in cues
+        or not _HE.search(text)
+        or names & {w.lower() for w in _TOKEN.findall(text)}
+    ):
+        return ()
+    return tuple(w.lower() for w in _NAME.findall(shape.about))
 
 
 def _cues(text: str) -> tuple[Cue, ...]:

@@ -67,6 +67,9 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "hvornår er artiklen sidst blevet ændret",
         # "I flere år sad han i …" says for how long, not when.
         "Hvornår stoppede Peter Karm i Det Kommunale Digitaliseringsråd?",
+        # "hans"/"ham" is the article's person: a sentence naming him does not answer.
+        "hvem overtog hans job som økonomidirektør i vejle",
+        "Hvem var direktør i Haderslev før ham?",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:
@@ -208,3 +211,8 @@ def test_the_article_itself_named_in_other_words_gets_its_date(
     lexical_assistant, question: str
 ) -> None:
     assert "Artiklen er fra" in lexical_assistant.ask(question).answer
+
+
+def test_a_who_question_about_the_articles_person_by_name_is_answered(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvem er kommunaldirektør i Haderslev?")
+    assert not answer.abstained and "Peter Karm" in answer.answer
