@@ -91,6 +91,11 @@ def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
     assert advice_of(lexical_assistant.ask("og det næste?", history)) == [2]
 
 
+def exchange(question: str, answer: str) -> list[Turn]:
+    """A conversation of one question and the answer a client sends back with it."""
+    return [Turn("user", question), Turn("assistant", answer)]
+
+
 DKD = (
     "I flere år sad Peter Karm i Det Kommunale Digitaliseringsråd (DKD), som nu er afløst af "
     "KL-KOMBITs Digitaliseringsråd. [1]"
@@ -111,13 +116,10 @@ def test_a_follow_up_gets_what_was_not_said_yet(lexical_assistant) -> None:
 
 
 def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:
-    history = [
-        Turn("user", "hvordan hænger sikkerhed sammen med digitalisering ifølge ham"),
-        Turn(
-            "assistant",
-            'Han ser "digital transformation og digital sikkerhed som to sider af samme sag".',
-        ),
-    ]
+    history = exchange(
+        "hvordan hænger sikkerhed sammen med digitalisering ifølge ham",
+        'Han ser "digital transformation og digital sikkerhed som to sider af samme sag".',
+    )
     answer = lexical_assistant.ask("har det altid været sådan?", history)
     assert "Engang var det mere adskilt" in answer.answer
 
@@ -553,13 +555,10 @@ def test_a_result_needs_a_sentence_that_states_one(lexical_assistant) -> None:
 def test_a_follow_up_stays_with_its_section_for_the_conversations_words(real_assistant) -> None:
     """With the vectors: a passage of another section is added only for the question's own
     words, not because it shares the conversation's."""
-    history = [
-        Turn("user", "Hvad siger han om GDPR?"),
-        Turn(
-            "assistant",
-            'I rådet om sikkerhed står der: "Digital sikkerhed handler om meget mere end GDPR."',
-        ),
-    ]
+    history = exchange(
+        "Hvad siger han om GDPR?",
+        'I rådet om sikkerhed står der: "Digital sikkerhed handler om meget mere end GDPR."',
+    )
     answer = real_assistant.ask("hvorfor er sikkerheden så vigtig?", history)
     assert "forretningskritisk" in answer.answer
     assert [c.advice for c in answer.citations] == [2], "the reasons, from the advice alone"
