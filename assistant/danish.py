@@ -298,20 +298,22 @@ class Analyzer:
         )
 
     def abbreviated(self, word: str) -> str | None:
-        """The corpus word a chat abbreviation shortens ("digi" -> "digital"), if any.
+        """The corpus word a chat abbreviation shortens ("digi" -> "digital", a word cut
+        short: "kommunaldir" -> "kommunaldirektør"), if any.
 
-        Only a short word that is no corpus word itself, and that begins a corpus word at
-        least three letters longer: the shortest such word, which the longer ones extend.
-        Two consonants are the initials of a compound's parts ("kd").
+        Only a word that is no corpus word itself, and that begins a corpus word at least
+        three letters longer: the shortest such word, which the longer ones extend. Two
+        consonants are the initials of a compound's parts ("kd"); a short word of consonants
+        may be a name without its vowels ("hdl").
         """
-        if len(word) > _MAX_ABBREVIATION or word in self.surface_words:
+        if word in self.surface_words:
             return None
         if len(word) < 3:
             return None if len(word) < 2 or _VOWELS.search(word) else self._initials(word)
         longer = [w for w in self.surface_words if w.startswith(word) and len(w) >= len(word) + 3]
         if longer:
             return min(longer, key=lambda w: (len(w), w))
-        return self._name_skeleton(word)
+        return None if len(word) > _MAX_ABBREVIATION else self._name_skeleton(word)
 
     def _initials(self, word: str) -> str | None:
         """The corpus compound whose parts' first letters a two-letter chat abbreviation

@@ -291,6 +291,13 @@ def test_a_chat_abbreviation_of_danish_is_read_out(lexical_assistant) -> None:
     assert "33 70 32 34" in answer.answer
 
 
+def test_a_long_word_cut_short_is_read_as_the_word_it_begins(lexical_assistant) -> None:
+    """Not as the nearest word by spelling: "økonomidir" is no "økonomier"."""
+    answer = lexical_assistant.ask("hvor var han økonomidir")
+    assert {"from": "økonomidir", "to": "økonomidirektør"} in answer.corrections
+    assert "Vejle" in answer.answer
+
+
 def test_two_consonants_are_read_as_the_initials_of_a_compound(lexical_assistant) -> None:
     answer = lexical_assistant.ask("hvornår startede peter karm som kd i haderslev")
     assert {"from": "kd", "to": "kommunaldirektør"} in answer.corrections
