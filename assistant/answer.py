@@ -174,6 +174,17 @@ def _names_someone(sentence: str, asked: Set[str]) -> bool:
     return any(run and not asked.intersection(run) for run in runs)
 
 
+def _close(docs: Sequence[Document]) -> list[int]:
+    """The ranks of the best passage and of those (of the first ``MAX_PASSAGES``) that score
+    nearly as well."""
+    top = max(float(docs[0].metadata["score"]), 1e-9)
+    return [
+        rank
+        for rank, doc in enumerate(docs[:MAX_PASSAGES])
+        if rank == 0 or float(doc.metadata["score"]) / top >= SECOND_PASSAGE_SCORE
+    ]
+
+
 def _naming(analysis: QueryAnalysis, sentences: Sequence[str]) -> list[str]:
     """The sentences that could answer "Hvem …?" or "Hvad hedder …?": those naming someone
     the question does not name; for "Hvad hedder", by first name and surname."""
@@ -439,12 +450,7 @@ class ExtractiveAnswerer:
         docs = self._cue_order(analysis, docs, weights)
         if analysis.followup:
             docs = self._untold_first(docs, history)
-        top_score = max(float(docs[0].metadata["score"]), 1e-9)
-        passages = [
-            (rank, split_sentences(doc.page_content))
-            for rank, doc in enumerate(docs[:MAX_PASSAGES])
-            if rank == 0 or float(doc.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
-        ]
+        passages = [(rank, split_sentences(docs[rank].page_content)) for rank in _close(docs)]
         first = self._fresh(passages[0][1], history) if analysis.followup else passages[0][1]
         if analysis.followup and not first:
             first = passages[0][1]  # all of it was said: say it again, cited
@@ -468,7 +474,7 @@ class ExtractiveAnswerer:
             chosen = [(0, i, s) for score, i, s in scored if score >= 0.5 * best][:MAX_SENTENCES]
             covered = {t for _, _, s in chosen for t in self._analyzer.terms(s)}
             section = docs[0].metadata.get("section")
-            own = self._term_weights(replace(analysis, context=""))
+            own = self._term_weights(replace(analysis, context="")) if analysis.followup else {}
             for rank, sentences in passages[1:]:
                 # A further passage only for what the first one left out of the question; in a
                 # follow-up only what the conversation has not said yet, and from another
@@ -552,14 +558,8 @@ class ExtractiveAnswerer:
             return self._time_in_section(analysis, docs)
         if not analysis.cues:
             return docs
-        top_score = max(float(docs[0].metadata["score"]), 1e-9)
-        close = [
-            d
-            for d in docs[:MAX_PASSAGES]
-            if float(d.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
-        ]
         best = max(
-            close,
+            (docs[rank] for rank in _close(docs)),
             key=lambda d: max(
                 (
                     self._sentence_score(s, weights, analysis)
@@ -585,19 +585,12 @@ class ExtractiveAnswerer:
                 (answers_cues(s, cues) for s in split_sentences(doc.page_content)), default=0
             )
 
-        top_score = max(float(top.metadata["score"]), 1e-9)
-        close = [
-            d.metadata.get("section")
-            for d in docs[:MAX_PASSAGES]
-            if float(d.metadata["score"]) / top_score >= SECOND_PASSAGE_SCORE
-        ]
-        for section in dict.fromkeys(close):
-            same = [d for d in docs if d.metadata.get("section") == section]
-            best = max(same, key=answers)
-            if answers(best) > max(answers(top), 0):
+        at_top = answers(top)
+        sections = list(dict.fromkeys(docs[rank].metadata.get("section") for rank in _close(docs)))
+        for section in sections[:1] if at_top > 0 else sections:
+            best = max((d for d in docs if d.metadata.get("section") == section), key=answers)
+            if answers(best) > max(at_top, 0):
                 return [best, *(d for d in docs if d is not best)]
-            if answers(top) > 0:
-                break
         return docs
 
     def _untold_first(self, docs: Sequence[Document], history: Sequence[Turn]) -> list[Document]:
