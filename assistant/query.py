@@ -474,9 +474,6 @@ def _without_framing(text: str) -> str:
 OPPOSITE_CUES = {"now": "before", "before": "now", "future": "before"}
 
 
-_HE = re.compile(r"(?<!\w)(?:han|ham|hans|he|him|his)(?!\w)", re.IGNORECASE)
-
-
 def _referred(text: str, cues: Sequence[Cue], shape: ArticleShape) -> tuple[str, ...]:
     """The names of the article's subject a standalone who-question points to by pronoun
     ("Hvem overtog hans job i Vejle?", "Hvem var direktør i Haderslev før ham?"), when it
@@ -484,7 +481,7 @@ def _referred(text: str, cues: Sequence[Cue], shape: ArticleShape) -> tuple[str,
     names = {w.lower() for person in shape.people for w in person.split()}
     if (
         "who" not in cues
-        or not _HE.search(text)
+        or not _matches("followup", "person", text)
         or names & {w.lower() for w in _TOKEN.findall(text)}
     ):
         return ()
