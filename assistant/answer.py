@@ -9,7 +9,7 @@ swappable part: anything with the ``Answerer`` signature can take its place in t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -159,19 +159,25 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
 _WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
 
 
-def _names_someone(sentence: str, asked: Set[str]) -> bool:
+def _names_someone(
+    sentence: str, asked: Set[str], of_kind: Callable[[str], bool] | None = None
+) -> bool:
     """A name after the sentence's first word that the question does not already give: a
     person, a place or an organisation ("… i samarbejde med KL og Komponent"; not "Den Ny
     Syntese" for "Hvem har skrevet Den Ny Syntese?", nor "Haderslev Kommune" for "Hvem var
     direktør i Haderslev før ham?"). A name is a run of capitalised words; "I" (you) is a
-    pronoun."""
+    pronoun. ``of_kind`` tells the last word a name of the kind asked for must have
+    ("Hvilke kommuner …?": "Vejle Kommune", not "KL")."""
     runs: list[list[str]] = [[]]
     for token in _WORD_OR_MARK.findall(sentence)[1:]:
         if token[0].isupper() and len(token) > 1:
             runs[-1].append(token.lower())
         elif runs[-1]:
             runs.append([])  # a lower-case word or a comma ends a name: "Poulsen, KL"
-    return any(run and not asked.intersection(run) for run in runs)
+    return any(
+        run and not asked.intersection(run) and (of_kind is None or of_kind(run[-1]))
+        for run in runs
+    )
 
 
 def _close(docs: Sequence[Document]) -> list[int]:
@@ -185,11 +191,17 @@ def _close(docs: Sequence[Document]) -> list[int]:
     ]
 
 
-def _naming(analysis: QueryAnalysis, sentences: Sequence[str]) -> list[str]:
-    """The sentences that could answer "Hvem …?" or "Hvad hedder …?": those naming someone
-    the question does not name; for "Hvad hedder", by first name and surname."""
-    asked = {w.lower() for w in LETTERS.findall(analysis.text)} | set(analysis.referred)
-    named = [s for s in sentences if _names_someone(s, asked)]
+def _naming(
+    analysis: QueryAnalysis,
+    sentences: Sequence[str],
+    of_kind: Callable[[str], bool] | None = None,
+) -> list[str]:
+    """The sentences that could answer "Hvem …?", "Hvad hedder …?" or "Hvilke kommuner …?":
+    those naming someone (of the kind asked for) the question does not name; for "Hvad
+    hedder", by first name and surname."""
+    asked = {w.lower() for w in LETTERS.findall(analysis.text)} - {analysis.kind}
+    asked |= set(analysis.referred)  # "Hvilken kommune …?" is answered by "Vejle Kommune"
+    named = [s for s in sentences if _names_someone(s, asked, of_kind)]
     if analysis.asks_name:
         named = [s for s in named if patterns()["answers"]["who"].search(s)]
     return named
@@ -282,8 +294,9 @@ class ExtractiveAnswerer:
             analysis.quantity.answered_by(s, self._analyzer) for s in sentences
         ):
             return False
-        if (analysis.asks_name or "who" in analysis.cues) and not self._speaks_of_asked(
-            analysis, _naming(analysis, sentences)
+        of_kind = self._of_kind(analysis.kind)
+        if (analysis.asks_name or of_kind or "who" in analysis.cues) and not self._speaks_of_asked(
+            analysis, _naming(analysis, sentences, of_kind)
         ):
             return False
         if "when" in analysis.cues and not self._speaks_of_asked(
@@ -300,6 +313,14 @@ class ExtractiveAnswerer:
         ):
             return False  # "Hvad mener KL om …?" and no quoted sentence speaks of KL
         return self._about_the_person_asked(analysis, sentences)
+
+    def _of_kind(self, kind: str) -> Callable[[str], bool] | None:
+        """For "Hvilke kommuner …?", where the corpus names municipalities ("Vejle Kommune"):
+        whether a name's last word is of that kind."""
+        if not self._lexical.names_kind(kind):
+            return None
+        stem = self._analyzer.stem
+        return lambda word: stem(word) == stem(kind)
 
     @staticmethod
     def _states_numbers(numbers: Sequence[str], citations: Sequence[Citation]) -> bool:
@@ -332,7 +353,9 @@ class ExtractiveAnswerer:
         no one, "Hvem er direktør for KL?" not by one that names someone else from KL. Of
         the words that can be in the article: "Who is the CEO?" asks about "direktør", not
         about "who". An English question's glossary words stand for a phrase Danish may
-        write as one word ("security chief"), so a sentence must hold all of them."""
+        write as one word ("security chief"), so a sentence must hold all of them but the
+        adjectives: "the national digitalisation programme" is "Kommunernes
+        Digitaliseringsprogram"."""
         words = self._lexical.article_words(analysis)
         heaviest = max(words, key=self._lexical.weight, default=None)
         if heaviest is None or (
@@ -341,7 +364,8 @@ class ExtractiveAnswerer:
             # "Hvem ellers?", "Hvornår skete det?": what is asked about is the conversation's;
             # "Hvornår blev det afløst?" asks when of the article's "afløst".
             return bool(sentences)
-        asked = [self._own_forms(w) for w in (words if analysis.english else [heaviest])]
+        described = [w for w in words if not self._lexical.lexicon.is_adjective(w)]
+        asked = [self._own_forms(w) for w in (described if analysis.english else [heaviest])]
         return any(
             all(forms & terms for forms in asked)
             for terms in (set(self._analyzer.terms(s)) for s in sentences)

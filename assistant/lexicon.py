@@ -89,8 +89,15 @@ class Lexicon:
 
     def is_verb(self, word: str) -> bool:
         """Only a verb, or a form of one ("startede": lemma "starte")."""
+        return self._class(word) == "verb"
+
+    def is_adjective(self, word: str) -> bool:
+        """Only an adjective, or a form of one ("nationale": lemma "national")."""
+        return self._class(word) == "adjective"
+
+    def _class(self, word: str) -> str | None:
         classes = _word_classes()
-        return classes.get(word, classes.get(self._lemma(word))) == "verb"
+        return classes.get(word, classes.get(self._lemma(word)))
 
     def is_known(self, word: str) -> bool:
         """A Danish word, or a word of the corpus."""

@@ -174,6 +174,8 @@ class QueryAnalysis:
     """Earlier turns that a follow-up leans on (empty for a self-contained question)."""
     quantity: Quantity | None = None
     asks_name: bool = False
+    kind: str = ""
+    """The noun after "hvilke"/"hvilken" ("Hvilke kommuner …?": "kommuner"), or ""."""
     focus: tuple[str, ...] = ()
     """The word the question asks about ("hvilken uddannelse", "… om hjemmearbejde")."""
     cues: tuple[Cue, ...] = ()
@@ -260,6 +262,7 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
             asks_name=_matches("answer_type", "name", text),
+            kind=_kind(text),
             focus=self._focus(text),
             cues=cues,
             unknown_names=self._unknown_names(question, corrections),
@@ -545,6 +548,11 @@ def _names_detail(word: str) -> bool:
 
 def _matches(table: str, name: str, text: str) -> bool:
     return bool(patterns()[table][name].search(text))
+
+
+def _kind(text: str) -> str:
+    found = patterns()["answer_type"]["kind"].search(text)
+    return found.group(1).lower() if found else ""
 
 
 def stated_numbers(sentence: str) -> set[str]:

@@ -90,6 +90,9 @@ class LexicalIndex:
         self.person_words = _person_words(s for c in chunks for s in c.sentences)
         """Words of the corpus's names of people: two or more words in a row that it only
         ever writes with a capital ("Peter Karm", "Jan Struwe Poulsen")."""
+        self._named_kinds = _named_kinds(
+            [s for c in chunks for s in c.sentences], self.analyzer.stem
+        )
 
     def idf(self, term: str) -> float:
         """How rare a search term is in the corpus (a term it lacks counts as the rarest)."""
@@ -132,6 +135,10 @@ class LexicalIndex:
             return words
         danish = set(analysis.glossed)
         return tuple(w for w in words if w in danish or self.in_article(w))
+
+    def names_kind(self, word: str) -> bool:
+        """Is the word a kind of thing the corpus names ("kommuner": "Vejle Kommune")?"""
+        return bool(word) and self.analyzer.stem(word) in self._named_kinds
 
     def weight(self, word: str) -> float:
         """How much the word says about what the question is about (0-1).
@@ -188,6 +195,20 @@ class LexicalIndex:
             return ()
         topic = [w for w, weight in weights.items() if weight >= topic_share * heaviest]
         return () if any(self.in_article(w) for w in topic) else tuple(topic)
+
+
+def _named_kinds(sentences: Sequence[str], stem: Callable[[str], str]) -> frozenset[str]:
+    """Stems of the common nouns the corpus also writes as the last word of a name
+    ("Vejle Kommune", and "kommunen" elsewhere): kinds of things that have names."""
+    lower = {stem(w.lower()) for s in sentences for w in LETTERS.findall(s) if w[0].islower()}
+    kinds: set[str] = set()
+    for sentence in sentences:
+        words = [*LETTERS.findall(sentence)[1:], "."]  # the first word is capitalised anyway
+        for before, word, after in zip(words, words[1:], words[2:], strict=False):
+            last = before[0].isupper() and word[0].isupper() and not after[0].isupper()
+            if last and stem(word.lower()) in lower:
+                kinds.add(stem(word.lower()))
+    return frozenset(kinds)
 
 
 def _person_words(sentences: Iterable[str]) -> frozenset[str]:

@@ -247,6 +247,43 @@ def test_an_english_who_question_is_answered_by_the_danish_compound_it_names(
     assert {"from": "ceo", "to": "direktør"} in hyphened.corrections, "what was read, shown"
 
 
+def test_an_english_who_question_needs_its_topic_words_not_every_adjective(
+    lexical_assistant,
+) -> None:
+    """The steering groups and the programme are named in KL's sentence; "national" is not."""
+    answer = lexical_assistant.ask(
+        "who set up the steering groups for the national digitalisation programme?"
+    )
+    assert not answer.abstained and "KL" in answer.answer
+
+
+def test_english_when_in_the_middle_of_a_question_asks_no_time(lexical_assistant) -> None:
+    reader = lexical_assistant.retriever.reader
+    joined = reader.read("Who needs to trust the council when it comes to security?")
+    assert "when" not in joined.cues
+    assert "when" in reader.read("and when did he start?").cues
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilke kommuner blev Haderslev sammenlignet med?",
+        "hvilke kommuner har hdl sammenlignet sig med",
+    ],
+)
+def test_which_of_a_kind_the_article_names_needs_a_name_of_that_kind(
+    lexical_assistant, question: str
+) -> None:
+    """The article names municipalities ("Vejle Kommune"), but none that Haderslev compared
+    itself with: "kommuner med lignende profil" and the names KL and Komponent are no answer."""
+    assert lexical_assistant.ask(question).abstained
+
+
+def test_which_of_a_kind_is_answered_by_a_name_of_that_kind(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvilken kommune er Peter Karm kommunaldirektør i?")
+    assert not answer.abstained and "Haderslev Kommune" in answer.answer
+
+
 @pytest.mark.parametrize(
     "question", ["Does Haderslev use AI chatbots?", "How much does Haderslev spend on software?"]
 )
