@@ -473,7 +473,7 @@ class ExtractiveAnswerer:
         weights = self._term_weights(analysis)
         docs = self._cue_order(analysis, docs, weights)
         if analysis.followup:
-            docs = self._untold_first(docs, history)
+            docs = self._untold_first(analysis, docs, history)
         passages = [(rank, split_sentences(docs[rank].page_content)) for rank in _close(docs)]
         first = self._fresh(passages[0][1], history) if analysis.followup else passages[0][1]
         if analysis.followup and not first:
@@ -617,12 +617,20 @@ class ExtractiveAnswerer:
                 return [best, *(d for d in docs if d is not best)]
         return docs
 
-    def _untold_first(self, docs: Sequence[Document], history: Sequence[Turn]) -> list[Document]:
-        """A follow-up asks for something not yet said: when the conversation has quoted the
-        best passage whole, a passage of the same section with something new comes first
-        ("Hvad mener han med det?" after a one-sentence passage: the one that explains it);
-        another section's passage, or another piece of advice, does not ("Hvorfor?" after a
-        whole piece of advice: its reasons are in it)."""
+    def _untold_first(
+        self, analysis: QueryAnalysis, docs: Sequence[Document], history: Sequence[Turn]
+    ) -> list[Document]:
+        """A follow-up asks for something not yet said. Made only of everyday words ("og hvad
+        har de så gjort siden?"), it goes on with the passage the last answer quoted in part.
+        When the conversation has quoted the best passage whole, a passage of the same
+        section with something new comes first ("Hvad mener han med det?" after a
+        one-sentence passage: the one that explains it); another section's passage, or
+        another piece of advice, does not ("Hvorfor?" after a whole piece of advice: its
+        reasons are in it)."""
+        words = self._lexical.article_words(analysis)
+        begun = None if any(map(self._lexical.weight, words)) else self._begun(docs, history)
+        if begun is not None:
+            return [begun, *(d for d in docs if d is not begun)]
         first = docs[0]
         if first.metadata.get("advice") is not None or self._fresh(
             split_sentences(first.page_content), history
@@ -640,6 +648,17 @@ class ExtractiveAnswerer:
             None,
         )
         return list(docs) if nxt is None else [nxt, *(d for d in docs if d is not nxt)]
+
+    def _begun(self, docs: Sequence[Document], history: Sequence[Turn]) -> Document | None:
+        """The passage the last answer quoted in part, when the conversation has not said
+        all of it yet."""
+        last = [t for t in history if t.role == "assistant"][-1:]
+        for doc in docs:
+            sentences = split_sentences(doc.page_content)
+            told = len(sentences) > len(self._fresh(sentences, last))
+            if last and told and self._fresh(sentences, history):
+                return doc
+        return None
 
     @staticmethod
     def _fresh(sentences: Sequence[str], history: Sequence[Turn]) -> list[str]:

@@ -22,6 +22,18 @@ def test_real_questions_get_cited_answers(real_assistant) -> None:
     assert real_assistant.ask("Hvem er borgmester i Haderslev?").abstained
 
 
+def test_a_follow_up_in_everyday_words_goes_on_with_the_passage_begun(real_assistant) -> None:
+    history = [
+        {"role": "user", "content": "Hvem har Haderslev lavet analysen sammen med?"},
+        {
+            "role": "assistant",
+            "content": '"Vi har jo fået lavet denne analyse i samarbejde med KL og Komponent. [1]',
+        },
+    ]
+    answer = real_assistant.ask("og hvad har de så gjort siden?", history)
+    assert "samlet IT og Digitalisering i ét" in answer.answer
+
+
 def test_dense_vectors_take_part_in_the_ranking(real_assistant) -> None:
     documents = real_assistant.retriever.search("Hvad siger han om små skibe?").documents
     assert any(d.metadata["dense"] > 0 for d in documents)

@@ -115,6 +115,28 @@ def test_a_follow_up_gets_what_was_not_said_yet(lexical_assistant) -> None:
     assert said not in answer.answer
 
 
+def test_a_follow_up_in_everyday_words_goes_on_with_the_passage_begun(lexical_assistant) -> None:
+    """The last answer quoted the first sentence of a passage; what happened next is in it.
+    (With the vectors, "og hvad har de så gjort siden?" too; BM25 alone reads "siden" as the
+    "for to år siden" of other passages and does not retrieve the passage begun.)"""
+    history = exchange(
+        "Hvem har Haderslev lavet analysen sammen med?",
+        '"Vi har jo fået lavet denne analyse i samarbejde med KL og Komponent. [1]',
+    )
+    answer = lexical_assistant.ask("hvad skete der så?", history)
+    assert "samlet IT og Digitalisering i ét" in answer.answer
+
+
+def test_so_after_the_question_word_goes_on_from_what_was_said(lexical_assistant) -> None:
+    history = exchange(
+        "hvad er råd 6?",
+        "Tænk stort, og begynd småt: Man kan ikke løfte alle aspekter og faser af den digitale "
+        "transformation på en gang. [1]",
+    )
+    answer = lexical_assistant.ask("hvad skal man så gøre?", history)
+    assert "små skibe i søen" in answer.answer
+
+
 def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:
     history = exchange(
         "hvordan hænger sikkerhed sammen med digitalisering ifølge ham",
