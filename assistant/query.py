@@ -395,17 +395,41 @@ class QueryReader:
 
     def _unknown_names(self, question: str, corrections: Sequence[Correction]) -> tuple[str, ...]:
         """Capitalised words the article does not know ("Mette Frederiksen"); a typo of an
-        ordinary word ("Kommmune") is that word, while a typo of a name may be another name."""
+        ordinary word ("Kommmune") is that word. A typo of a name may be another name, unless
+        it stands beside a name the article has ("Petre Karm", "Jan Sruwe Poulsen") or is
+        too long to be another name by chance ("Hvaderslev")."""
         typos = {c.source for c in corrections if c.target not in self.analyzer.names}
+        of_names = {c.source for c in corrections if c.target in self.analyzer.names}
+        matches = list(_NAME.finditer(question))
         names = []
-        for match in _NAME.finditer(question):
+        for i, match in enumerate(matches):
             words = self.analyzer.words(match.group(0), strict=False)
+            beside = [m for m in matches[max(i - 1, 0) : i + 2] if m is not match]
+            named = any(_adjacent(match, m) and self._known_name(m.group(0)) for m in beside)
             known = [
-                w for w in words if self.analyzer.known(w) or w in self.translations or w in typos
+                w
+                for w in words
+                if self.analyzer.known(w)
+                or w in self.translations
+                or w in typos
+                or (w in of_names and (named or len(w) >= _LONG_NAME))
             ]
             if match.start() and words and not known:
                 names.append(match.group(0))
         return tuple(names)
+
+    def _known_name(self, text: str) -> bool:
+        return any(w in self.analyzer.names for w in self.analyzer.words(text, strict=False))
+
+
+_LONG_NAME = 7
+"""A typo of a name this long or longer is that name: names this close by chance are short."""
+
+
+def _adjacent(a: re.Match[str], b: re.Match[str]) -> bool:
+    """Two capitalised words one space apart: parts of one name."""
+    first, second = sorted((a, b), key=lambda m: m.start())
+    return second.start() - first.end() == 1
 
 
 _FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting", "view")

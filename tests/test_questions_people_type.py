@@ -29,6 +29,10 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
     [
         # A typo in a capitalised word is the ordinary word, not an unknown name.
         ("Hvad er Peter Karms titel i Haderslev Kommmune?", "kommmune", "kommune", "direktør"),
+        # A typo of a name beside another of its names, or of a long name, is that name.
+        ("Hvordan ser Petre Karm på digital sikkerhed?", "petre", "peter", "to sider"),
+        ("Hvad er Jan Sruwe Poulsens e-mailadresse?", "sruwe", "struwe", "jtp@kl.dk"),
+        ("Hvad er formålet med at digitalisere i Hvaderslev?", "hvaderslev", "haderslev", "mål"),
         # A chat abbreviation: the article word it begins.
         ("er digi et mål i sig selv", "digi", "digital", "middel"),
         # A standard abbreviation typed without its period.
