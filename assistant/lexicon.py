@@ -112,22 +112,28 @@ class Lexicon:
         """The nearest corpus or common Danish word to a word neither knows, if one is near."""
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known(word):
             return None
+        matches = self.near(word)
+        if not matches:
+            return None
+        best = min(distance for _, distance in matches)
+        nearest = [candidate for candidate, distance in matches if distance == best]
+        # Among equally near words, prefer the article's own, then the more frequent one.
+        return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
+
+    def near(self, word: str) -> list[tuple[str, int]]:
+        """Corpus and common Danish words a typo or two from the word (one in a short word),
+        with their distance; the first letter kept, as typos rarely hit it."""
         limit = _max_edits(word)
         candidates = [
             candidate
             for length in range(len(word) - limit, len(word) + limit + 1)
             for candidate in self._by_length.get(length, ())
-            if candidate[0] == word[0]  # typos rarely hit the first letter
+            if candidate[0] == word[0] and candidate != word
         ]
-        matches = process.extract(
+        found = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        if not matches:
-            return None
-        best = min(distance for _, distance, _ in matches)
-        nearest = [candidate for candidate, distance, _ in matches if distance == best]
-        # Among equally near words, prefer the article's own, then the more frequent one.
-        return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
+        return [(candidate, int(distance)) for candidate, distance, _ in found]
 
     def is_english(self, words: Sequence[str]) -> bool:
         """Are most of the words clearly more frequent in English than in Danish?"""

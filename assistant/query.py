@@ -282,6 +282,7 @@ class QueryReader:
             target = self._read_word(token, english)
             if target and target != token:
                 corrections[token] = target
+        corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
         if not corrections:
             return question, (), english
         text, joined = _replaced_phrases(
@@ -291,6 +292,22 @@ class QueryReader:
         shown = joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
+
+    def _ordinals(self, tokens: Sequence[str]) -> dict[str, str]:
+        """A word before "råd" a typo from an ordinal is that ordinal ("det syvend råd",
+        "de tre førte råd"), even where it is a word of its own: before "råd" only a position
+        makes sense. Only when the near ordinals name one position ("først": "første" or
+        "first"); "frse" could be several words."""
+        position, mentions = patterns()["advice"]["position"], patterns()["advice"]["mentions"]
+        read: dict[str, str] = {}
+        for word, after in itertools.pairwise(tokens):
+            noun = f" {after}"
+            if not mentions.fullmatch(after) or len(word) < 4 or position.match(word + noun):
+                continue
+            ordinals = [c for c, _ in self.lexicon.near(word) if position.match(c + noun)]
+            if len({tuple(_positions(c + noun, _ANY_COUNT)) for c in ordinals}) == 1:
+                read[word] = max(ordinals, key=self.lexicon.zipf)  # "første", not "first"
+        return read
 
     def _compounds(self, tokens: Sequence[str], readings: dict[str, str]) -> dict[str, str]:
         """Two English words in a row whose Danish readings Danish writes as one word:
@@ -422,6 +439,8 @@ class QueryReader:
         return any(w in self.analyzer.names for w in self.analyzer.words(text, strict=False))
 
 
+_ANY_COUNT = 10
+"""A list length for reading an ordinal before the article's list is known."""
 _LONG_NAME = 7
 """A typo of a name this long or longer is that name: names this close by chance are short."""
 

@@ -33,6 +33,9 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
         ("Hvordan ser Petre Karm på digital sikkerhed?", "petre", "peter", "to sider"),
         ("Hvad er Jan Sruwe Poulsens e-mailadresse?", "sruwe", "struwe", "jtp@kl.dk"),
         ("Hvad er formålet med at digitalisere i Hvaderslev?", "hvaderslev", "haderslev", "mål"),
+        # Before "råd", a word a typo from an ordinal is the ordinal, a word of its own or not.
+        ("Hvad er det syvend råd?", "syvend", "syvende", "Råd 7"),
+        ("Hvad er kommunaldirektørens først råd?", "først", "første", "Råd 1"),
         # A chat abbreviation: the article word it begins.
         ("er digi et mål i sig selv", "digi", "digital", "middel"),
         # A standard abbreviation typed without its period.
