@@ -579,7 +579,7 @@ class ExtractiveAnswerer:
         as the best, the one with the sentence that answers it best goes first."""
         docs = list(docs)
         if analysis.followup:
-            return self._time_in_section(analysis, docs)
+            return self._time_in_section(analysis, docs, wider=True)
         if not analysis.cues:
             return docs
         best = max(
@@ -592,13 +592,17 @@ class ExtractiveAnswerer:
                 default=0.0,
             ),
         )
-        return [best, *(d for d in docs if d is not best)]
+        ordered = [best, *(d for d in docs if d is not best)]
+        return self._time_in_section(analysis, ordered, wider=False)
 
     @staticmethod
-    def _time_in_section(analysis: QueryAnalysis, docs: list[Document]) -> list[Document]:
-        """A follow-up about another time ("har det altid været sådan?") stays in the section
-        under discussion and takes its passage that speaks of that time; failing that, one
-        of a section whose passage scores nearly as well."""
+    def _time_in_section(
+        analysis: QueryAnalysis, docs: list[Document], wider: bool
+    ) -> list[Document]:
+        """A question about another time ("har sikkerhed altid hørt sammen med …?", "har det
+        altid været sådan?") takes the passage of the best one's section that speaks of that
+        time; failing that, a follow-up (``wider``) takes one of a section whose passage
+        scores nearly as well."""
         cues = [c for c in analysis.cues if c in OPPOSITE_CUES]
         top = docs[0]
         if not cues or top.metadata.get("advice") is not None:
@@ -611,7 +615,7 @@ class ExtractiveAnswerer:
 
         at_top = answers(top)
         sections = list(dict.fromkeys(docs[rank].metadata.get("section") for rank in _close(docs)))
-        for section in sections[:1] if at_top > 0 else sections:
+        for section in sections[:1] if at_top > 0 or not wider else sections:
             best = max((d for d in docs if d.metadata.get("section") == section), key=answers)
             if answers(best) > max(at_top, 0):
                 return [best, *(d for d in docs if d is not best)]
