@@ -26,7 +26,7 @@ from assistant.query import (
     stated_numbers,
 )
 from assistant.resources import messages
-from assistant.retrieval import LETTERS, LexicalIndex, SearchResult
+from assistant.retrieval import LETTERS, WORD_OR_MARK, LexicalIndex, SearchResult
 
 AbstainReason = Literal["not_in_article", "off_topic"]
 Confidence = Literal["high", "low"]
@@ -156,9 +156,6 @@ def _of_article(analysis: QueryAnalysis, docs: Sequence[Document]) -> list[Docum
     return [d for d in docs if analysis.doc_id in (None, d.metadata.get("doc_id"))]
 
 
-_WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
-
-
 def _names_someone(
     sentence: str, asked: Set[str], of_kind: Callable[[str], bool] | None = None
 ) -> bool:
@@ -169,7 +166,7 @@ def _names_someone(
     pronoun. ``of_kind`` tells the last word a name of the kind asked for must have
     ("Hvilke kommuner …?": "Vejle Kommune", not "KL")."""
     runs: list[list[str]] = [[]]
-    for token in _WORD_OR_MARK.findall(sentence)[1:]:
+    for token in WORD_OR_MARK.findall(sentence)[1:]:
         if token[0].isupper() and len(token) > 1:
             runs[-1].append(token.lower())
         elif runs[-1]:
@@ -354,8 +351,8 @@ class ExtractiveAnswerer:
         the words that can be in the article: "Who is the CEO?" asks about "direktør", not
         about "who". An English question's glossary words stand for a phrase Danish may
         write as one word ("security chief"), so a sentence must hold all of them but the
-        adjectives: "the national digitalisation programme" is "Kommunernes
-        Digitaliseringsprogram"."""
+        adjectives ("the national digitalisation programme" is "Kommunernes
+        Digitaliseringsprogram"), or the heaviest if all are ("the political leader")."""
         words = self._lexical.article_words(analysis)
         heaviest = max(words, key=self._lexical.weight, default=None)
         if heaviest is None or (
@@ -364,8 +361,9 @@ class ExtractiveAnswerer:
             # "Hvem ellers?", "Hvornår skete det?": what is asked about is the conversation's;
             # "Hvornår blev det afløst?" asks when of the article's "afløst".
             return bool(sentences)
-        described = [w for w in words if not self._lexical.lexicon.is_adjective(w)]
-        asked = [self._own_forms(w) for w in (described if analysis.english else [heaviest])]
+        adjective = self._lexical.lexicon.is_adjective
+        described = [w for w in words if not adjective(w)] if analysis.english else []
+        asked = [self._own_forms(w) for w in described or [heaviest]]
         return any(
             all(forms & terms for forms in asked)
             for terms in (set(self._analyzer.terms(s)) for s in sentences)

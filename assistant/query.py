@@ -175,7 +175,7 @@ class QueryAnalysis:
     quantity: Quantity | None = None
     asks_name: bool = False
     kind: str = ""
-    """The noun after "hvilke"/"hvilken" ("Hvilke kommuner …?": "kommuner"), or ""."""
+    """The noun after "hvilke" ("Hvilke kommuner …?": "kommuner"), or ""."""
     focus: tuple[str, ...] = ()
     """The word the question asks about ("hvilken uddannelse", "… om hjemmearbejde")."""
     cues: tuple[Cue, ...] = ()
@@ -240,7 +240,9 @@ class QueryReader:
         corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
         thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
-        followup = bool(history) and (_matches("followup", "cue", text) or thin)
+        followup = bool(history) and (
+            _matches("followup", "cue", text) or self._goes_on(text) or thin
+        )
         meta = _meta(text, shape) or _meta(question, shape)
         context = ""
         if followup and not (advice or all_advice or meta or neighbour):
@@ -293,11 +295,18 @@ class QueryReader:
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
 
+    def _goes_on(self, text: str) -> bool:
+        """ "hvad skal man så gøre?" goes on from the conversation; "så" before an adjective
+        ("hvad er så vigtigt ved …?") says how much."""
+        found = patterns()["followup"]["so_then"].search(text)
+        after = found and found["after"]
+        return bool(found) and not (after and self.lexicon.is_adjective(after.lower()))
+
     def _ordinals(self, tokens: Sequence[str]) -> dict[str, str]:
-        """A word before "råd" a typo from an ordinal is that ordinal ("det syvend råd",
-        "de tre førte råd"), even where it is a word of its own: before "råd" only a position
-        makes sense. Only when the near ordinals name one position ("først": "første" or
-        "first"); "frse" could be several words."""
+        """A word before "råd" a typo from an ordinal is that ordinal ("det syvend råd"); a
+        Danish word of its own only when a letter of the ordinal is missing ("de tre førte
+        råd", "hans først råd"): "det fjerne råd" stays far. Only when the near ordinals
+        name one position ("først": "første" or "first"); "frse" could be several words."""
         position, mentions = patterns()["advice"]["position"], patterns()["advice"]["mentions"]
         read: dict[str, str] = {}
         for word, after in itertools.pairwise(tokens):
@@ -305,6 +314,8 @@ class QueryReader:
             if not mentions.fullmatch(after) or len(word) < 4 or position.match(word + noun):
                 continue
             ordinals = [c for c, _ in self.lexicon.near(word) if position.match(c + noun)]
+            if self.lexicon.is_known(word):  # "først", "førte"; not "det fjerne råd"
+                ordinals = [c for c in ordinals if len(c) == len(word) + 1]
             if len({tuple(_positions(c + noun, _ANY_COUNT)) for c in ordinals}) == 1:
                 read[word] = max(ordinals, key=self.lexicon.zipf)  # "første", not "first"
         return read
@@ -436,7 +447,9 @@ class QueryReader:
         return tuple(names)
 
     def _known_name(self, text: str) -> bool:
-        return any(w in self.analyzer.names for w in self.analyzer.words(text, strict=False))
+        """One of the article's names, or its genitive ("Karms")."""
+        words = self.analyzer.words(text, strict=False)
+        return any({w, w.removesuffix("s")} & self.analyzer.names for w in words)
 
 
 _ANY_COUNT = 10

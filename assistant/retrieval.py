@@ -53,6 +53,9 @@ NOT_NOUN_SHARE = 0.5
 _META_PENALTY = 0.5
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
+WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
+"""Words and the marks between them: a comma ends a name ("Poulsen, KL")."""
+_EMAIL = re.compile(r"\S+@\S+")
 """Words as written, capitals kept (names are told by them)."""
 _ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
 
@@ -199,11 +202,14 @@ class LexicalIndex:
 
 def _named_kinds(sentences: Sequence[str], stem: Callable[[str], str]) -> frozenset[str]:
     """Stems of the common nouns the corpus also writes as the last word of a name
-    ("Vejle Kommune", and "kommunen" elsewhere): kinds of things that have names."""
-    lower = {stem(w.lower()) for s in sentences for w in LETTERS.findall(s) if w[0].islower()}
+    ("Vejle Kommune", and "kommunen" elsewhere): kinds of things that have names. A mark
+    ends a name ("Jan Struwe Poulsen, KL": no kind "KL"), and an e-mail address has no
+    words ("jtp@kl.dk")."""
+    plain = [_EMAIL.sub(" ", s) for s in sentences]
+    lower = {stem(w.lower()) for s in plain for w in LETTERS.findall(s) if w[0].islower()}
     kinds: set[str] = set()
-    for sentence in sentences:
-        words = [*LETTERS.findall(sentence)[1:], "."]  # the first word is capitalised anyway
+    for sentence in plain:
+        words = [*WORD_OR_MARK.findall(sentence)[1:], "."]  # the first word is a capital anyway
         for before, word, after in zip(words, words[1:], words[2:], strict=False):
             last = before[0].isupper() and word[0].isupper() and not after[0].isupper()
             if last and stem(word.lower()) in lower:

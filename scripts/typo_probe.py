@@ -1,7 +1,7 @@
 """How the assistant holds up when a question it answers gets one typo.
 
-Takes the tune questions without a conversation that it answers with the expected words (the
-sealed split is never read here), puts one random edit (a swap, a letter left out, added or
+Takes the tune questions without a conversation that it answers with the expected words (it
+skips the sealed split), puts one random edit (a swap, a letter left out, added or
 replaced, never the first) into one word of five letters or more, and asks again. Prints how
 many of the changed questions are declined or lose the expected words, and which. The edits
 are random, not chosen, so the probe is fair to no word list; a seed repeats a run.
@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import random
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.answer import Answer
 from assistant.app import create_assistant
-from assistant.evaluation import load_questions
+from assistant.evaluation import EvalQuestion, judge, load_questions
 
 LETTERS = "abcdefghijklmnoprstuvyæøå"
 WORD = re.compile(r"\w{5,}")
@@ -27,18 +27,18 @@ WORD = re.compile(r"\w{5,}")
 def with_typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word))
     edit = rng.choice(("swap", "drop", "add", "replace"))
-    if edit == "swap" and i < len(word) - 1:
+    if edit == "swap" and i < len(word) - 1 and word[i] != word[i + 1]:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    if edit == "drop":
-        return word[:i] + word[i + 1 :]
     if edit == "add":
         return word[:i] + rng.choice(LETTERS) + word[i:]
-    return word[:i] + rng.choice(LETTERS) + word[i + 1 :]
+    if edit == "replace":
+        return word[:i] + rng.choice(LETTERS.replace(word[i], "")) + word[i + 1 :]
+    return word[:i] + word[i + 1 :]  # a letter left out (also when a swap would change nothing)
 
 
-def holds(answer_text: str, groups: Sequence[Sequence[str]]) -> bool:
-    text = answer_text.lower()
-    return all(any(alt.lower() in text for alt in group) for group in groups)
+def holds(question: EvalQuestion, answer: Answer) -> bool:
+    """Answered, with the expected words: as ``assistant eval`` judges it."""
+    return not answer.abstained and judge(question, answer)["answer_contains"] in (None, 1)
 
 
 def main() -> None:
@@ -52,17 +52,16 @@ def main() -> None:
     for q in load_questions(args.questions):
         if q.split != "tune" or not q.answerable or q.history or q.type in ("typo", "english"):
             continue
-        before = assistant.ask(q.question)
-        words = WORD.findall(q.question)
-        if before.abstained or not holds(before.answer, q.answer_contains) or not words:
+        words = list(WORD.finditer(q.question))
+        if not words or not holds(q, assistant.ask(q.question)):
             continue
         word = rng.choice(words)
-        text = q.question.replace(word, with_typo(word, rng), 1)
+        text = q.question[: word.start()] + with_typo(word[0], rng) + q.question[word.end() :]
         after = assistant.ask(text)
         probes += 1
         if after.abstained:
             declined.append(text)
-        elif not holds(after.answer, q.answer_contains):
+        elif not holds(q, after):
             lost.append(text)
     print(f"{probes} questions with one typo: {len(declined)} declined, {len(lost)} lost words")
     for label, texts in (("declined", declined), ("lost the expected words", lost)):

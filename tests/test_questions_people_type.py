@@ -32,10 +32,12 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
         # A typo of a name beside another of its names, or of a long name, is that name.
         ("Hvordan ser Petre Karm på digital sikkerhed?", "petre", "peter", "to sider"),
         ("Hvad er Jan Sruwe Poulsens e-mailadresse?", "sruwe", "struwe", "jtp@kl.dk"),
+        ("Hvad laver Petre Karm i DKD?", "petre", "peter", "Det Kommunale Digitaliseringsråd"),
         ("Hvad er formålet med at digitalisere i Hvaderslev?", "hvaderslev", "haderslev", "mål"),
         # Before "råd", a word a typo from an ordinal is the ordinal, a word of its own or not.
         ("Hvad er det syvend råd?", "syvend", "syvende", "Råd 7"),
         ("Hvad er kommunaldirektørens først råd?", "først", "første", "Råd 1"),
+        ("hvad går det femt råd ud på", "femt", "femte", "Råd 5"),
         # A chat abbreviation: the article word it begins.
         ("er digi et mål i sig selv", "digi", "digital", "middel"),
         # A standard abbreviation typed without its period.
@@ -51,6 +53,10 @@ def test_words_typed_the_chat_way_are_read_as_the_article_words(
     assert {"from": source, "to": target} in answer.corrections
     assert not answer.abstained
     assert quoted in answer.answer
+
+
+def test_a_name_typo_beside_the_genitive_of_another_name_is_that_name(lexical_assistant) -> None:
+    assert not lexical_assistant.ask("Hvad er Petre Karms titel?").abstained
 
 
 @pytest.mark.parametrize(
@@ -142,6 +148,10 @@ def test_so_after_the_question_word_goes_on_from_what_was_said(lexical_assistant
     )
     answer = lexical_assistant.ask("hvad skal man så gøre?", history)
     assert "små skibe i søen" in answer.answer
+    so_much = lexical_assistant.retriever.reader.read(
+        "Hvad er så vigtigt ved digital sikkerhed?", history
+    )
+    assert not so_much.followup, "så before an adjective says how much"
 
 
 def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:
@@ -287,11 +297,11 @@ def test_an_english_who_question_needs_its_topic_words_not_every_adjective(
     assert not answer.abstained and "KL" in answer.answer
 
 
-def test_english_when_in_the_middle_of_a_question_asks_no_time(lexical_assistant) -> None:
+def test_english_when_it_comes_to_asks_no_time(lexical_assistant) -> None:
     reader = lexical_assistant.retriever.reader
     joined = reader.read("Who needs to trust the council when it comes to security?")
     assert "when" not in joined.cues
-    assert "when" in reader.read("and when did he start?").cues
+    assert "when" in reader.read("Do you know when he joined Haderslev?").cues
 
 
 @pytest.mark.parametrize(
@@ -310,8 +320,23 @@ def test_which_of_a_kind_the_article_names_needs_a_name_of_that_kind(
 
 
 def test_which_of_a_kind_is_answered_by_a_name_of_that_kind(lexical_assistant) -> None:
-    answer = lexical_assistant.ask("Hvilken kommune er Peter Karm kommunaldirektør i?")
+    answer = lexical_assistant.ask("Hvilke kommuner har Peter Karm arbejdet i?")
     assert not answer.abstained and "Haderslev Kommune" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The singular asks about the article's own, which it calls "vi".
+        "Hvilken kommune har samlet IT og Digitalisering i en stab?",
+        # "Jan Struwe Poulsen, KL" and "jeho@komponent.dk" make no kind "komponent".
+        "Hvilke komponenter indgår i Den Ny Syntese?",
+    ],
+)
+def test_which_is_answered_without_a_name_where_none_is_asked_for(
+    lexical_assistant, question: str
+) -> None:
+    assert not lexical_assistant.ask(question).abstained
 
 
 @pytest.mark.parametrize(
