@@ -238,6 +238,7 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
         ("hvor kom peter karm fra", "fra et job som økonomidirektør i Vejle"),
         ("Har sikkerhed og den digitale udvikling altid hørt sammen?", "Engang var det mere"),
         ("Where did Peter Karm come from?", "fra et job som økonomidirektør i Vejle"),
+        ("Which municipality did Karm come from?", "fra et job som økonomidirektør i Vejle"),
         ("Hvilken kommune kom Peter Karm fra?", "fra et job som økonomidirektør i Vejle"),
         ("hvor henter han sin inspiration fra", 'fra "Den Ny Syntese"'),
     ],

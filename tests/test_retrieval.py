@@ -49,6 +49,10 @@ def test_a_council_is_not_the_advice(lexical_assistant) -> None:
         ("Hvem handler artiklen om?", "about"),
         ("Hvem er Peter Karm?", "about"),
         ("When was the article published?", "date"),
+        # Typed as keywords in a search box.
+        ("artiklen dato?", "date"),
+        ("hvornår udkom artiklen", "date"),
+        ("titlen artiklen", "title"),
     ],
 )
 def test_questions_about_the_article_itself(lexical_assistant, question: str, field: str) -> None:
