@@ -254,6 +254,11 @@ class ExtractiveAnswerer:
         draft = self._extract(analysis, docs, history)
         if not self._holds_asked_fact(analysis, draft):
             return self._abstain("not_in_article", docs)
+        if analysis.elaborate and not self._fresh(
+            [s for c in draft.citations for s in c.sentences], history
+        ):
+            lead = self._texts["answer"]["nothing_more"]  # "fortæl mere": said so, not a repeat
+            return replace(draft, answer=f"{lead} {draft.answer}", confidence="high")
         if docs[0].metadata["coverage"] >= self._high_coverage or analysis.followup:
             return replace(draft, confidence="high")
         lead = self._texts["answer"]["low_confidence"]

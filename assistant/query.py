@@ -174,6 +174,8 @@ class QueryAnalysis:
     """Earlier turns that a follow-up leans on (empty for a self-contained question)."""
     quantity: Quantity | None = None
     asks_name: bool = False
+    elaborate: bool = False
+    """ "uddyb", "fortæl mere", "hvad mere?": more of what was said."""
     kind: str = ""
     """The noun after "hvilke" ("Hvilke kommuner …?": "kommuner"), or ""."""
     focus: tuple[str, ...] = ()
@@ -264,6 +266,7 @@ class QueryReader:
             quantity=_quantity(text, self.analyzer),
             numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
             asks_name=_matches("answer_type", "name", text),
+            elaborate=_matches("answer_type", "elaborate", text),
             kind=_kind(text),
             focus=self._focus(text),
             cues=cues,
