@@ -298,7 +298,7 @@ class ExtractiveAnswerer:
             return False
         of_kind = self._of_kind(analysis.kind)
         if (analysis.asks_name or of_kind or "who" in analysis.cues) and not self._speaks_of_asked(
-            analysis, _naming(analysis, sentences, of_kind)
+            analysis, _naming(analysis, sentences, of_kind), who=True
         ):
             return False
         if "when" in analysis.cues and not self._speaks_of_asked(
@@ -348,7 +348,9 @@ class ExtractiveAnswerer:
         future = [c for c in analysis.cues if c == "future"]
         return bool(when) and answers_cues(sentence, future) >= 0
 
-    def _speaks_of_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:
+    def _speaks_of_asked(
+        self, analysis: QueryAnalysis, sentences: Sequence[str], who: bool = False
+    ) -> bool:
         """Does one of the sentences (those with a time, or a name) speak of the question's
         most specific word? "Hvornår går han på pension?" is not answered by "for to år
         siden", "Hvem vandt kommunalvalget?" not by a sentence about the election that names
@@ -368,11 +370,29 @@ class ExtractiveAnswerer:
             return bool(sentences)
         adjective = self._lexical.lexicon.is_adjective
         described = [w for w in words if not adjective(w)] if analysis.english else []
-        asked = [self._own_forms(w) for w in described or [heaviest]]
+        named = self._named_and_what(words, heaviest) if who else [heaviest]
+        asked = [self._own_forms(w) for w in described or named]
         return any(
             all(forms & terms for forms in asked)
             for terms in (set(self._analyzer.terms(s)) for s in sentences)
         )
+
+    def _named_and_what(self, words: Sequence[str], heaviest: str) -> list[str]:
+        """For a who-question: the heaviest word, and when that is a name ("Hvem er direktør
+        for Komponent?": a rare name weighs most) the heaviest noun that is none too: the
+        name says where to look, the noun whom is asked for there."""
+        names, lexicon = self._analyzer.names, self._lexical.lexicon
+        others = [
+            w
+            for w in words
+            if w not in names
+            and lexicon.may_be_noun(w)
+            and not lexicon.is_english([w])  # "Who is Jesper Hosbond Jensen?"
+            and self._lexical.weight(w) > 0
+        ]
+        if heaviest not in names or not others:
+            return [heaviest]
+        return [heaviest, max(others, key=self._lexical.weight)]
 
     def _own_forms(self, word: str) -> set[str]:
         """The word itself where the corpus has it ("kommunaldirektør" speaks of no

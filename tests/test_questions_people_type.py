@@ -460,6 +460,7 @@ def test_a_quote_that_answers_two_parts_is_said_once(lexical_assistant) -> None:
     [
         "Hvem vandt kommunalvalget i Haderslev?",  # the election is there; no one who won it
         "Hvem er direktør for KL?",  # someone from KL is named, but not as its director
+        "Hvem er direktør for Komponent?",  # a rare name weighs most; the director is asked
         "hvem har skrevet den ny syntese",  # the name the question gives is no answer
         "Hvem var direktør i Haderslev før Peter Karm?",  # "Haderslev Kommune" is no one new
     ],
@@ -471,6 +472,8 @@ def test_who_is_declined_when_the_sentences_name_no_one_for_it(
 
 
 def test_who_is_answered_by_the_sentence_that_names_them(lexical_assistant) -> None:
+    consultant = lexical_assistant.ask("Hvem er chefkonsulent i Komponent?")
+    assert "Jesper Hosbond Jensen" in consultant.answer
     answer = lexical_assistant.ask("Hvem står bag analysen?")
     assert not answer.abstained
     assert "KL" in answer.answer and "Komponent" in answer.answer
