@@ -86,7 +86,7 @@ def patterns() -> dict[str, Any]:
 class Quantity:
     """The question asks for an amount: which kind, and the counted word for "hvor mange X"."""
 
-    kind: Literal["count", "money", "age", "measure"]
+    kind: Literal["count", "money", "age", "duration", "measure"]
     unit: str | None = None
 
     def answered_by(self, sentence: str, analyzer: Analyzer) -> bool:
@@ -99,7 +99,9 @@ class Quantity:
             after = " ".join(words[i + 1 : i + 4])
             if self.kind == "measure":
                 return True
-            if self.kind in ("money", "age") and types[f"{self.kind}_units"].search(after):
+            if self.kind in ("money", "age", "duration") and types[f"{self.kind}_units"].search(
+                after
+            ):
                 return True
             if self.kind == "count" and self.unit:
                 stems = {analyzer.stem(w) for w in analyzer.words(after, strict=False)}
@@ -110,7 +112,7 @@ class Quantity:
 
 def _quantity(question: str, analyzer: Analyzer) -> Quantity | None:
     types = patterns()["answer_type"]
-    for kind in ("money", "age", "count", "measure"):
+    for kind in ("money", "age", "count", "duration", "measure"):
         match = types[kind].search(question)
         if match:
             following = analyzer.words(question[match.end() :])
@@ -467,7 +469,7 @@ def _adjacent(a: re.Match[str], b: re.Match[str]) -> bool:
     return second.start() - first.end() == 1
 
 
-_FRAMING = ("count", "age", "measure", "name", "elaborate", "reporting", "view")
+_FRAMING = ("count", "age", "duration", "measure", "name", "elaborate", "reporting", "view")
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 

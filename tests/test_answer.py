@@ -70,6 +70,8 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         # "hans"/"ham" is the article's person: a sentence naming him does not answer.
         "hvem overtog hans job som økonomidirektør i vejle",
         "Hvem var direktør i Haderslev før ham?",
+        # How long needs a number of years or months: "de to konsulenter" is none.
+        "hvor længe har Jan Struwe Poulsen været ansat",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:

@@ -246,6 +246,7 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
         ("hvordan er it organiseret i kommunen aktuelt", "selvstændig central stab"),
         ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
         ("hvor kom peter karm fra", "fra et job som økonomidirektør i Vejle"),
+        ("hvor lang tid har de brugt på mål og rammer", "halvandet års tid"),
         ("Har sikkerhed og den digitale udvikling altid hørt sammen?", "Engang var det mere"),
         ("Where did Peter Karm come from?", "fra et job som økonomidirektør i Vejle"),
         ("Which municipality did Karm come from?", "fra et job som økonomidirektør i Vejle"),
