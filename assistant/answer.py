@@ -254,15 +254,21 @@ class ExtractiveAnswerer:
         draft = self._extract(analysis, docs, history)
         if not self._holds_asked_fact(analysis, draft):
             return self._abstain("not_in_article", docs)
-        if analysis.elaborate and not self._fresh(
-            [s for c in draft.citations for s in c.sentences], history
-        ):
+        if self._nothing_more(analysis, draft, history):
             lead = self._texts["answer"]["nothing_more"]  # "fortæl mere": said so, not a repeat
             return replace(draft, answer=f"{lead} {draft.answer}", confidence="high")
         if docs[0].metadata["coverage"] >= self._high_coverage or analysis.followup:
             return replace(draft, confidence="high")
         lead = self._texts["answer"]["low_confidence"]
         return replace(draft, answer=f"{lead} {draft.answer}", confidence="low")
+
+    def _nothing_more(self, analysis: QueryAnalysis, draft: Draft, history: Sequence[Turn]) -> bool:
+        """ "fortæl mere", "uddyb" with no topic of its own, answered only with what the
+        conversation has quoted: the passages under discussion hold no more ("fortæl mere om
+        sikkerhed" names a topic other passages may say more about)."""
+        said = [s for c in draft.citations for s in c.sentences]
+        topic = any(map(self._lexical.weight, self._lexical.article_words(analysis)))
+        return analysis.elaborate and not topic and not self._fresh(said, history)
 
     def _structural(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
         if analysis.all_advice:

@@ -55,6 +55,7 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "hvad er budgettet til digitalisering",
         "What is the population of Haderslev?",
         "What is Jan Struwe Poulsen's salary?",  # an amount, after a genitive with apostrophe
+        "What’s Jan Struwe Poulsen’s salary?",
         # When something will happen is not answered by when it did ("sidste år var …").
         "Hvornår er det næste kommunalvalg?",
         # "Hvad hedder X?" asks about X: the article names a Vejle man, but no mayor.

@@ -155,13 +155,17 @@ def test_so_after_the_question_word_goes_on_from_what_was_said(lexical_assistant
 
 
 @pytest.mark.parametrize("more", ["fortæl mere", "uddyb", "hvad mere?", "kan du sige mere om det?"])
-def test_asking_for_more_of_a_piece_of_advice_said_whole_says_there_is_no_more(
+def test_asking_for_more_of_a_piece_of_advice_said_whole_says_that_is_all_of_it(
     lexical_assistant, more: str
 ) -> None:
     sixth = lexical_assistant.ask("Hvad går råd 6 ud på?")
     answer = lexical_assistant.ask(more, exchange(sixth.question, sixth.answer))
-    assert answer.answer.startswith("Artiklen siger ikke mere om det end det, der allerede er")
+    assert answer.answer.startswith("Det er alt, hvad artiklen skriver i dette afsnit:")
     assert "små skibe" in answer.answer and answer.citations[0].advice == 6
+    security = lexical_assistant.ask(
+        "fortæl mere om sikkerhed", exchange(sixth.question, sixth.answer)
+    )
+    assert not security.answer.startswith("Det er alt"), "a topic of its own may be elsewhere"
 
 
 def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:

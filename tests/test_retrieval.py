@@ -61,6 +61,13 @@ def test_questions_about_the_article_itself(lexical_assistant, question: str, fi
     assert result.documents[0].metadata["kind"] == "meta"
 
 
+def test_keywords_for_the_article_do_not_take_a_content_question(lexical_assistant) -> None:
+    reader = lexical_assistant.retriever.reader
+    assert reader.read("Nævner artiklen datoen for kommunalvalget?").meta != "date"
+    assert "origin" not in reader.read("Which year is the article from?").cues
+    assert "origin" in reader.read("Which municipality did Karm come from?").cues
+
+
 def test_content_questions_find_their_passage(lexical_assistant) -> None:
     assert top(lexical_assistant, "Hvad er Jan Struwe Poulsens e-mail?").endswith("komponent-1")
     assert top(lexical_assistant, "Hvorfor skal man holde øje med nationale trends?").endswith(
