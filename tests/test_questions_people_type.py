@@ -128,30 +128,48 @@ def test_a_follow_up_gets_what_was_not_said_yet(lexical_assistant) -> None:
     assert said not in answer.answer
 
 
-def test_a_follow_up_in_everyday_words_goes_on_with_the_passage_begun(lexical_assistant) -> None:
-    """The last answer quoted the first sentence of a passage; what happened next is in it.
-    (With the vectors, "og hvad har de så gjort siden?" too; BM25 alone reads "siden" as the
-    "for to år siden" of other passages and does not retrieve the passage begun.)"""
-    history = exchange(
-        "Hvem har Haderslev lavet analysen sammen med?",
-        '"Vi har jo fået lavet denne analyse i samarbejde med KL og Komponent. [1]',
-    )
-    answer = lexical_assistant.ask("hvad skete der så?", history)
-    assert "samlet IT og Digitalisering i ét" in answer.answer
+@pytest.mark.parametrize(
+    ("asked", "said", "follow_up", "quoted"),
+    [
+        # Everyday words only: the passage the last answer began goes on (with the vectors,
+        # "og hvad har de så gjort siden?" too; BM25 alone reads "siden" as the "for to år
+        # siden" of other passages and does not retrieve the passage begun).
+        (
+            "Hvem har Haderslev lavet analysen sammen med?",
+            '"Vi har jo fået lavet denne analyse i samarbejde med KL og Komponent. [1]',
+            "hvad skete der så?",
+            "samlet IT og Digitalisering i ét",
+        ),
+        # "så" after the question word goes on from what was said.
+        (
+            "hvad er råd 6?",
+            "Tænk stort, og begynd småt: Man kan ikke løfte alle aspekter og faser af den "
+            "digitale transformation på en gang. [1]",
+            "hvad skal man så gøre?",
+            "små skibe i søen",
+        ),
+        # Another time stays with the topic.
+        (
+            "hvordan hænger sikkerhed sammen med digitalisering ifølge ham",
+            'Han ser "digital transformation og digital sikkerhed som to sider af samme sag".',
+            "har det altid været sådan?",
+            "Engang var det mere adskilt",
+        ),
+    ],
+)
+def test_a_follow_up_goes_on_from_the_conversation(
+    lexical_assistant, asked: str, said: str, follow_up: str, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(follow_up, exchange(asked, said))
+    assert quoted in answer.answer
 
 
-def test_so_after_the_question_word_goes_on_from_what_was_said(lexical_assistant) -> None:
-    history = exchange(
-        "hvad er råd 6?",
-        "Tænk stort, og begynd småt: Man kan ikke løfte alle aspekter og faser af den digitale "
-        "transformation på en gang. [1]",
-    )
-    answer = lexical_assistant.ask("hvad skal man så gøre?", history)
-    assert "små skibe i søen" in answer.answer
+def test_so_before_an_adjective_says_how_much(lexical_assistant) -> None:
+    history = exchange("hvad er råd 1?", "Følg med i og søg indflydelse … [1]")
     so_much = lexical_assistant.retriever.reader.read(
         "Hvad er så vigtigt ved digital sikkerhed?", history
     )
-    assert not so_much.followup, "så before an adjective says how much"
+    assert not so_much.followup
 
 
 @pytest.mark.parametrize("more", ["fortæl mere", "uddyb", "hvad mere?", "kan du sige mere om det?"])
@@ -166,15 +184,6 @@ def test_asking_for_more_of_a_piece_of_advice_said_whole_says_that_is_all_of_it(
         "fortæl mere om sikkerhed", exchange(sixth.question, sixth.answer)
     )
     assert not security.answer.startswith("Det er alt"), "a topic of its own may be elsewhere"
-
-
-def test_a_follow_up_about_another_time_stays_with_the_topic(lexical_assistant) -> None:
-    history = exchange(
-        "hvordan hænger sikkerhed sammen med digitalisering ifølge ham",
-        'Han ser "digital transformation og digital sikkerhed som to sider af samme sag".',
-    )
-    answer = lexical_assistant.ask("har det altid været sådan?", history)
-    assert "Engang var det mere adskilt" in answer.answer
 
 
 def test_follow_ups_that_lean_on_the_conversation(lexical_assistant) -> None:
