@@ -267,8 +267,16 @@ class ExtractiveAnswerer:
         conversation has quoted: the passages under discussion hold no more ("fortæl mere om
         sikkerhed" names a topic other passages may say more about)."""
         said = [s for c in draft.citations for s in c.sentences]
-        topic = any(map(self._lexical.weight, self._lexical.article_words(analysis)))
-        return analysis.elaborate and not topic and not self._fresh(said, history)
+        return (
+            analysis.elaborate
+            and not self._has_own_topic(analysis)
+            and not self._fresh(said, history)
+        )
+
+    def _has_own_topic(self, analysis: QueryAnalysis) -> bool:
+        """Does the question have a word of its own that says what it is about, not only
+        everyday words ("fortæl mere", "og hvad har de så gjort siden?")?"""
+        return any(map(self._lexical.weight, self._lexical.article_words(analysis)))
 
     def _structural(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
         if analysis.all_advice:
@@ -328,7 +336,8 @@ class ExtractiveAnswerer:
         if not self._lexical.names_kind(kind):
             return None
         stem = self._analyzer.stem
-        return lambda word: stem(word) == stem(kind)
+        asked = stem(kind)
+        return lambda word: stem(word) == asked
 
     @staticmethod
     def _states_numbers(numbers: Sequence[str], citations: Sequence[Citation]) -> bool:
@@ -660,8 +669,7 @@ class ExtractiveAnswerer:
         one-sentence passage: the one that explains it); another section's passage, or
         another piece of advice, does not ("Hvorfor?" after a whole piece of advice: its
         reasons are in it)."""
-        words = self._lexical.article_words(analysis)
-        begun = None if any(map(self._lexical.weight, words)) else self._begun(docs, history)
+        begun = None if self._has_own_topic(analysis) else self._begun(docs, history)
         if begun is not None:
             return [begun, *(d for d in docs if d is not begun)]
         first = docs[0]

@@ -51,12 +51,12 @@ NOT_NOUN_SHARE = 0.5
 """What a word the article lacks weighs when it cannot be a noun (chosen on the tune split:
 0.3 also answered a request to translate the article)."""
 _META_PENALTY = 0.5
-# English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉé]+")
+"""Words as written, capitals kept (names are told by them)."""
 WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
 """Words and the marks between them: a comma ends a name ("Poulsen, KL")."""
 _EMAIL = re.compile(r"\S+@\S+")
-"""Words as written, capitals kept (names are told by them)."""
+# English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
 _ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
 
 
