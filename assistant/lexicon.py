@@ -6,6 +6,8 @@
 - Typos: a word that is neither Danish nor in the corpus is matched to the nearest corpus word
   or common Danish word by edit distance (``rapidfuzz``'s optimal string alignment, which
   counts a swap of two letters as one edit).
+- Danish letters typed without a Danish keyboard ("raad", "forste", "hvornar"): a word is read
+  as the corpus word or the far more frequent Danish word it becomes with æ, ø and å put back.
 - English: a question whose words are far more frequent in English than in Danish is English.
 - Word classes: which Danish words are never nouns (verbs, adjectives) comes from
   Stavekontrolden's hunspell dictionary (``data/word_classes_da.txt.gz``, derived by
@@ -16,8 +18,9 @@ Every cache here is fed by user input, so each is bounded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
+from itertools import product
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -33,6 +36,15 @@ RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
 _MIN_TYPO_LENGTH = 4
 _ENGLISH_MARGIN = 1.0
+_PLAIN_SPELLINGS = {"aa": "å", "ae": "æ", "oe": "ø"}
+"""How æ, ø and å are written without a Danish keyboard, beside the bare "a", "o" and "e"."""
+_BARE = {"a": ("a", "å", "æ"), "o": ("o", "ø"), "e": ("e", "æ")}
+_MAX_SPELLINGS = 729
+"""Spellings of one word tried at most (six bare vowels): a longer word is left as typed."""
+_RESTORED_MARGIN = 1.25
+"""How much more frequent (Zipf) the word with Danish letters must be than the word as typed:
+"raad" (0), "paa" (4.7) and "star" (4.4) are "råd", "på" (7.2) and "står" (5.7); "bor" (5.2)
+stays "bor", not "bør" (5.5)."""
 
 
 @cache
@@ -60,6 +72,7 @@ class Lexicon:
                 self._by_length.setdefault(len(word), []).append(word)
         self.zipf = lru_cache(maxsize=_CACHE)(self._zipf)
         self.correction = lru_cache(maxsize=_CACHE)(self._correction)
+        self.restored = lru_cache(maxsize=_CACHE)(self._restored)
 
     def _zipf(self, word: str) -> float:
         """Danish frequency of the word or of its lemma, whichever is higher (0: unknown)."""
@@ -120,6 +133,24 @@ class Lexicon:
         # Among equally near words, prefer the article's own, then the more frequent one.
         return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
 
+    def _restored(self, word: str) -> str | None:
+        """The word with æ, ø or å put back where it was typed as "ae", "oe", "aa" or a bare
+        vowel, if that is a corpus word or far more frequent in Danish than the word as typed."""
+        if word in self._corpus or not word.isalpha():
+            return None
+        typed = self._frequency(word, "da")
+        found = [
+            (c in self._corpus, self._frequency(c, "da"), c)
+            for c in _spellings(word)
+            if c != word and (c in self._corpus or self._frequency(c, "da") > 0)
+        ]
+        if not found:
+            return None
+        in_corpus, frequency, best = max(found)
+        if in_corpus and typed == 0:
+            return best
+        return best if frequency >= typed + _RESTORED_MARGIN else None
+
     def near(self, word: str) -> list[tuple[str, int]]:
         """Corpus and common Danish words a typo or two from the word (one in a short word),
         with their distance; the first letter kept, as typos rarely hit it."""
@@ -142,3 +173,24 @@ class Lexicon:
         frequency = self._frequency
         english = sum(frequency(w, "en") > frequency(w, "da") + _ENGLISH_MARGIN for w in words)
         return english * 2 > len(words)
+
+
+def _spellings(word: str) -> Iterator[str]:
+    """Every reading of the word with its "aa", "ae", "oe" and bare vowels as æ, ø or å
+    (none if there would be more than ``_MAX_SPELLINGS``)."""
+    parts: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(word):
+        pair = word[i : i + 2]
+        if pair in _PLAIN_SPELLINGS:
+            parts.append((pair, _PLAIN_SPELLINGS[pair]))
+            i += 2
+        else:
+            parts.append(_BARE.get(word[i], (word[i],)))
+            i += 1
+    count = 1
+    for options in parts:
+        count *= len(options)
+    if count > _MAX_SPELLINGS:
+        return iter(())
+    return ("".join(p) for p in product(*parts))

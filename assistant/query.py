@@ -52,6 +52,8 @@ MAX_WORDS_READ = 40
 """Distinct words of a question looked up for typos and abbreviations: a question has a
 few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
+_DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
+"""A question with any of them was typed on a Danish keyboard: its plain vowels are meant."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -284,9 +286,10 @@ class QueryReader:
         """The question with English words, abbreviations and typos read as the article's."""
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         english = self.lexicon.is_english(tokens)
+        plain = not english and not _DANISH_LETTERS.search(question)
         corrections: dict[str, str] = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
-            target = self._read_word(token, english)
+            target = (plain and self.lexicon.restored(token)) or self._read_word(token, english)
             if target and target != token:
                 corrections[token] = target
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])

@@ -40,6 +40,24 @@ def test_real_words_and_far_strings_are_left_alone(lexicon: Lexicon, word: str) 
     assert lexicon.correction(word) is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("raad", "råd"),  # not Danish as typed
+        ("paa", "på"),  # Danish as typed, but "på" is far more frequent
+        ("forste", "første"),
+        ("kommunaldirektor", "kommunaldirektør"),  # the corpus's word
+        ("bor", None),  # "bør" is hardly more frequent: "bor" is meant
+        ("for", None),
+        ("sikkerhed", None),
+    ],
+)
+def test_danish_letters_typed_without_a_danish_keyboard_are_put_back(
+    lexicon: Lexicon, typed: str, meant: str | None
+) -> None:
+    assert lexicon.restored(typed) == meant
+
+
 def test_which_words_can_be_nouns(lexicon: Lexicon) -> None:
     assert not any(map(lexicon.may_be_noun, ["inddrages", "landsdækkende", "fokuserer"]))
     nouns = ["borgmester", "politikerne", "ransomware", "rulle", "skat", "compliance"]

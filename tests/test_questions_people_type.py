@@ -24,6 +24,16 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
     assert answer.to_dict()["corrections"] == answer.corrections
 
 
+def test_a_question_typed_without_danish_letters_is_read_with_them(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad gaar det sjette raad ud paa")
+    assert advice_of(answer)[:1] == [6]
+    assert {"from": "raad", "to": "råd"} in answer.corrections
+    typed = lexical_assistant.ask("hvornar startede kommunaldirektoren i haderslev")
+    assert "for godt to år siden" in typed.answer
+    mixed = lexical_assistant.ask("Hvorfor skal man sa begynde småt?")
+    assert {"from": "sa", "to": "så"} not in mixed.corrections, "å typed elsewhere: 'sa' meant"
+
+
 @pytest.mark.parametrize(
     ("question", "source", "target", "quoted"),
     [
