@@ -286,6 +286,10 @@ class QueryReader:
         """The question with English words, abbreviations and typos read as the article's."""
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         english = self.lexicon.is_english(tokens)
+        apart: dict[str, str] = {}
+        if not english:
+            question, apart = _replaced_phrases(question, self._written_apart(tokens))
+            tokens = [t.lower() for t in _TOKEN.findall(question)] if apart else tokens
         plain = not english and not _DANISH_LETTERS.search(question)
         corrections: dict[str, str] = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
@@ -294,12 +298,12 @@ class QueryReader:
                 corrections[token] = target
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
         if not corrections:
-            return question, (), english
+            return question, tuple(Correction(s, t) for s, t in apart.items()), english
         text, joined = _replaced_phrases(
             question, self._compounds(tokens, corrections) if english else {}
         )
         left = {t.lower() for t in _TOKEN.findall(text)}
-        shown = joined | {s: t for s, t in corrections.items() if s in left}
+        shown = apart | joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
 
@@ -327,6 +331,37 @@ class QueryReader:
             if len({tuple(_positions(c + noun, _ANY_COUNT)) for c in ordinals}) == 1:
                 read[word] = max(ordinals, key=self.lexicon.zipf)  # "første", not "first"
         return read
+
+    def _written_apart(self, tokens: Sequence[str]) -> dict[str, str]:
+        """Two words in a row that Danish writes as one (særskrivning): "digitaliserings
+        tendenser" is the corpus's "digitaliseringstendenser", and a first part with the
+        linking -s of a compound ("ledelses teori", "udvalgs opgaver") joins the next word.
+        Not a genitive: of a name ("Karms titel") or a definite form ("artiklens
+        overskrift", whose lemma is "artikel")."""
+        joined: dict[str, str] = {}
+        for first, second in itertools.pairwise(tokens[: MAX_WORDS_READ + 1]):
+            if self._joins(first, second):
+                joined[f"{first} {second}"] = first + second
+        return joined
+
+    def _joins(self, first: str, second: str) -> bool:
+        words = (first, second)
+        if min(map(len, words)) < 3 or not (first + second).isalpha():
+            return False
+        if any(map(self.analyzer.is_stopword, words)):
+            return False
+        if first + second in self.analyzer.surface_words:
+            return True
+        stem = first[:-1]
+        return (
+            first.endswith("s")
+            and len(stem) >= 4
+            and not self.lexicon.is_word(first)
+            and stem not in self.analyzer.names
+            and self.analyzer.lemma(stem) == stem
+            and self.lexicon.is_word(stem)
+            and self.lexicon.is_known(second)
+        )
 
     def _compounds(self, tokens: Sequence[str], readings: dict[str, str]) -> dict[str, str]:
         """Two English words in a row whose Danish readings Danish writes as one word:

@@ -35,6 +35,27 @@ def test_a_question_typed_without_danish_letters_is_read_with_them(lexical_assis
 
 
 @pytest.mark.parametrize(
+    ("question", "written_apart", "quoted"),
+    [
+        ("hvornår var det kommunal valget, de nævner?", "kommunal valget", "kommunalvalget"),
+        ("Hvilken ledelses teori henter han inspiration fra?", "ledelses teori", "Den Ny Syntese"),
+    ],
+)
+def test_a_compound_written_apart_is_read_as_one_word(
+    lexical_assistant, question: str, written_apart: str, quoted: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert written_apart in [c["from"] for c in answer.corrections]
+    assert quoted in answer.answer
+
+
+def test_a_genitive_before_a_noun_is_no_compound(lexical_assistant) -> None:
+    questions = ("Hvad er Karms titel?", "Hvad er artiklens overskrift?", "Hvilke råd giver han?")
+    for question in questions:
+        assert lexical_assistant.ask(question).corrections == []
+
+
+@pytest.mark.parametrize(
     ("question", "source", "target", "quoted"),
     [
         # A typo in a capitalised word is the ordinary word, not an unknown name.
