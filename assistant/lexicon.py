@@ -36,6 +36,9 @@ RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
 _MIN_TYPO_LENGTH = 4
 _ENGLISH_MARGIN = 1.0
+_FIRST_LETTER = 0.5
+"""What a typo in the first letter adds to the distance: typos hit it less often than the
+others, so a word with the same first letter wins a tie, but not a word one edit farther."""
 _PLAIN_SPELLINGS = {"aa": "å", "ae": "æ", "oe": "ø"}
 """How æ, ø and å are written without a Danish keyboard, beside the bare "a", "o" and "e"."""
 _BARE = {"a": ("a", "å", "æ"), "o": ("o", "ø"), "e": ("e", "æ")}
@@ -125,11 +128,12 @@ class Lexicon:
         """The nearest corpus or common Danish word to a word neither knows, if one is near."""
         if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known(word):
             return None
-        matches = self.near(word)
+        matches = self.near(word, keep_first=False)
         if not matches:
             return None
-        best = min(distance for _, distance in matches)
-        nearest = [candidate for candidate, distance in matches if distance == best]
+        cost = {c: d + (_FIRST_LETTER if c[0] != word[0] else 0) for c, d in matches}
+        best = min(cost.values())
+        nearest = [candidate for candidate, c in cost.items() if c == best]
         # Among equally near words, prefer the article's own, then the more frequent one.
         return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
 
@@ -151,15 +155,15 @@ class Lexicon:
             return best
         return best if frequency >= typed + _RESTORED_MARGIN else None
 
-    def near(self, word: str) -> list[tuple[str, int]]:
+    def near(self, word: str, keep_first: bool = True) -> list[tuple[str, int]]:
         """Corpus and common Danish words a typo or two from the word (one in a short word),
-        with their distance; the first letter kept, as typos rarely hit it."""
+        with their distance; with ``keep_first``, only words with the same first letter."""
         limit = _max_edits(word)
         candidates = [
             candidate
             for length in range(len(word) - limit, len(word) + limit + 1)
             for candidate in self._by_length.get(length, ())
-            if candidate[0] == word[0] and candidate != word
+            if (candidate[0] == word[0] or not keep_first) and candidate != word
         ]
         found = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None

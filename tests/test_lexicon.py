@@ -29,6 +29,8 @@ def test_everyday_words_say_less_than_rare_ones(lexicon: Lexicon) -> None:
         ("forankirng", "forankring"),
         ("rammesæting", "rammesætning"),
         ("arbjedede", "arbejdede"),
+        ("dikkerhed", "sikkerhed"),  # the first letter hit too
+        ("gorankring", "forankring"),
     ],
 )
 def test_typos_meet_the_nearest_word(lexicon: Lexicon, typo: str, word: str) -> None:
