@@ -34,7 +34,7 @@ COMMON_ZIPF = 5.5
 """Words at least this frequent in Danish (per billion words, log10) are everyday words."""
 RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
-_MIN_TYPO_LENGTH = 4
+_MIN_TYPO_LENGTH = 3
 _ENGLISH_MARGIN = 1.0
 _FIRST_LETTER = 0.5
 """What a typo in the first letter adds to the distance: typos hit it less often than the

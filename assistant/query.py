@@ -297,6 +297,7 @@ class QueryReader:
             if target and target != token:
                 corrections[token] = target
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
+        corrections |= self._advice_nouns(tokens[: MAX_WORDS_READ + 1])
         if not corrections:
             return question, tuple(Correction(s, t) for s, t in apart.items()), english
         text, joined = _replaced_phrases(
@@ -330,6 +331,28 @@ class QueryReader:
                 ordinals = [c for c in ordinals if len(c) == len(word) + 1]
             if len({tuple(_positions(c + noun, _ANY_COUNT)) for c in ordinals}) == 1:
                 read[word] = max(ordinals, key=self.lexicon.zipf)  # "første", not "first"
+        return read
+
+    def _advice_nouns(self, tokens: Sequence[str]) -> dict[str, str]:
+        """A word a typo from the article's own noun for its list ("råd") where a position
+        says that noun stands is that noun: after an ordinal ("det første fåd", "det femte
+        gode råw") or before a number ("rpd nummer tre"), a Danish word of its own or not.
+        Only the article's noun: "til 5" is no "tip 5"."""
+        mentions = patterns()["advice"]["mentions"]
+        read: dict[str, str] = {}
+        for i, word in enumerate(tokens):
+            if mentions.fullmatch(word) or not word.isalpha():
+                continue
+            before, after = tokens[max(0, i - 3) : i], tokens[i + 1 : i + 4]
+            placed = [
+                c
+                for c, _ in self.lexicon.near(word, keep_first=False)
+                if mentions.fullmatch(c)
+                and c in self.analyzer.surface_words
+                and _placed_as_advice(before, c, after)
+            ]
+            if len(placed) == 1:
+                read[word] = placed[0]
         return read
 
     def _written_apart(self, tokens: Sequence[str]) -> dict[str, str]:
@@ -539,6 +562,15 @@ def _composed(
     given = {w for c in corrections for w in c.target.split()}
     typed = set(typed)
     return (*read, *(Correction(s, t) for s, t in same.items() if s in typed or s not in given))
+
+
+def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) -> bool:
+    """Does the noun stand where a position names a piece of advice: after an ordinal or
+    before a number?"""
+    advice = patterns()["advice"]
+    left = " ".join([*before, noun])
+    ordinal = any(m.end() == len(left) for m in advice["position"].finditer(left))
+    return ordinal or bool(advice["numbers"].match(" ".join([noun, *after])))
 
 
 def _replaced_phrases(text: str, phrases: dict[str, str]) -> tuple[str, dict[str, str]]:

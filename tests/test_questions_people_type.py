@@ -49,6 +49,12 @@ def test_a_compound_written_apart_is_read_as_one_word(
     assert quoted in answer.answer
 
 
+def test_only_the_articles_own_noun_for_its_list_is_read_into_a_typo(lexical_assistant) -> None:
+    """ "tip" is a word for advice too, and a typo from "til": "til 5" stays "til"."""
+    answer = lexical_assistant.ask("Hvad handler delprogram 1 til 5 om?")
+    assert "til" not in [c["from"] for c in answer.corrections]
+
+
 def test_a_genitive_before_a_noun_is_no_compound(lexical_assistant) -> None:
     questions = ("Hvad er Karms titel?", "Hvad er artiklens overskrift?", "Hvilke råd giver han?")
     for question in questions:
@@ -69,6 +75,12 @@ def test_a_genitive_before_a_noun_is_no_compound(lexical_assistant) -> None:
         ("Hvad er det syvend råd?", "syvend", "syvende", "Råd 7"),
         ("Hvad er kommunaldirektørens først råd?", "først", "første", "Råd 1"),
         ("hvad går det femt råd ud på", "femt", "femte", "Råd 5"),
+        # A typo of the list's noun where a position says it stands, a Danish word or not.
+        ("Hvad er det sidste rød?", "rød", "råd", "Råd 7"),
+        ("Forklar rpd nummer tre", "rpd", "råd", "Råd 3"),
+        # A short word, and a typo in the first letter.
+        ("Hvilket råd sqd Peter Karm i i flere år?", "sqd", "sad", "Digitaliseringsråd"),
+        ("bvordan klarer haderslev sig ift andre kommuner", "bvordan", "hvordan", "niveau"),
         # A chat abbreviation: the article word it begins.
         ("er digi et mål i sig selv", "digi", "digital", "middel"),
         # A standard abbreviation typed without its period.
