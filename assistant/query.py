@@ -54,6 +54,7 @@ few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
 _DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
 """A question with any of them was typed on a Danish keyboard: its plain vowels are meant."""
+_OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -795,7 +796,8 @@ def _positions(text: str, count: int) -> list[int]:
     if advice_patterns["middle"].search(text):
         numbers.extend(sorted({(count + 1) // 2, count // 2 + 1}))
     for match in advice_patterns["position"].finditer(text):
-        numbers.extend(number(w, count) for w in _TOKEN.findall(match.group(0)))
+        ordinals = _OF_THE_LIST.split(match.group(0))[0]  # not the 7 of "af de 7 råd"
+        numbers.extend(number(w, count) for w in _TOKEN.findall(ordinals))
     for match in advice_patterns["numbers"].finditer(text):
         words = _TOKEN.findall(match.group(0))[1:]  # after "råd"
         numbers.extend(number(w, count) for w in words if w.lower() not in _NUMBER_WORDS)

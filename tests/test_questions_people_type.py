@@ -118,6 +118,11 @@ def test_a_name_typo_beside_the_genitive_of_another_name_is_that_name(lexical_as
         ("What is the second to last piece of advice?", [6]),
         ("Hvad siger det allersidste råd?", [7]),  # "aller-" intensifies a superlative
         ("hvad er det allerførste råd", [1]),
+        # An ordinal of the named list: not the 7 of "de 7 råd".
+        ("Hvad er det første af de 7 råd?", [1]),
+        ("hvad siger det tredje af hans råd", [3]),
+        ("det første og sidste af rådene", [1, 7]),
+        ("what is the last of his tips", [7]),
     ],
 )
 def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
