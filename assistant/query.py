@@ -224,8 +224,9 @@ class QueryReader:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
 
-    def read(self, question: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        text, corrections, english = self.repair(patterns()["words"]["opener"].sub("", question))
+    def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
+        question = _without_chatter(typed)
+        text, corrections, english = self.repair(question)
         glossed = self._glossed(question, corrections) if english else ()
         parts = split_parts(text)
         doc_id = self.topic_of(text, history) or next(iter(self.shapes))
@@ -264,7 +265,7 @@ class QueryReader:
             all_advice=all_advice,
             neighbour=neighbour,
             meta=meta,
-            injection=any(p.search(question) for p in patterns()["injection"]["patterns"]),
+            injection=any(p.search(typed) for p in patterns()["injection"]["patterns"]),
             followup=bool(context),
             content_words=tuple(words),
             context=context,
@@ -572,6 +573,15 @@ def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) ->
     left = " ".join([*before, noun])
     ordinal = any(m.end() == len(left) for m in advice["position"].finditer(left))
     return ordinal or bool(advice["numbers"].match(" ".join([noun, *after])))
+
+
+def _without_chatter(question: str) -> str:
+    """The question without a greeting or interjection before it, a lead-in ("jeg vil gerne
+    vide:") or a sign-off after it ("på forhånd tak", "mvh Lone", ":)"): no topic, and a
+    signature's name is no one the question asks about."""
+    words = patterns()["words"]
+    text = words["lead_in"].sub("", words["opener"].sub("", question))
+    return words["sign_off"].sub("", text)
 
 
 def _replaced_phrases(text: str, phrases: dict[str, str]) -> tuple[str, dict[str, str]]:

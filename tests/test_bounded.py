@@ -7,6 +7,7 @@ fixed time, so a slow or busy machine does not fail them.
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import threading
 import time
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from assistant.danish import Analyzer
+from assistant.query import patterns
 from assistant.settings import Settings
 
 from .conftest import CORPUS
@@ -86,6 +88,30 @@ def test_compound_splitting_is_not_exponential(word: str) -> None:
         "Digitaliseringsarbejdet i kommunen kræver ledelsesopbakning og samarbejde på tværs",
     )
     assert seconds(analyzer.terms, word) < max(100 * normal, 0.1)
+
+
+def _all_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    found = []
+    for table, entries in patterns().items():
+        for name, value in entries.items() if isinstance(entries, dict) else ():
+            for i, pattern in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(pattern, re.Pattern):
+                    found.append((f"{table}.{name}[{i}]", pattern))
+    return found
+
+
+def test_every_question_pattern_is_linear_in_the_question() -> None:
+    """A pattern with two repeats that can share a run of spaces took minutes on 1,000
+    spaces (cubic). Each pattern of intents_da.toml, searched and substituted over the
+    first 250 characters of every adversarial question (where a cubic one takes seconds,
+    not minutes), stays well under what a whole answer may cost."""
+    slow = {}
+    for name, pattern in _all_patterns():
+        for text in (t[:250] for t in ADVERSARIAL.values()):
+            spent = seconds(lambda p=pattern, t=text: (p.search(t), p.sub("", t)))
+            if spent > 0.05:
+                slow[name] = round(spent, 3)
+    assert not slow
 
 
 def test_word_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -738,3 +738,23 @@ def test_a_follow_up_stays_with_its_section_for_the_conversations_words(real_ass
     answer = real_assistant.ask("hvorfor er sikkerheden så vigtig?", history)
     assert "forretningskritisk" in answer.answer
     assert [c.advice for c in answer.citations] == [2], "the reasons, from the advice alone"
+
+
+GREETED = (
+    "Godmorgen. Hvem er vicekontorchef i KL?",
+    "Hej assistent, hvem er vicekontorchef i KL?",
+    "jeg vil gerne vide: hvem er vicekontorchef i KL?",
+    "Hvem er vicekontorchef i KL? På forhånd tak",
+    "hvem er vicekontorchef i KL mvh Lone",
+    "Hvem er vicekontorchef i KL? :)",
+)
+
+
+def test_greetings_lead_ins_and_sign_offs_are_no_topic(lexical_assistant) -> None:
+    """A signature's name is no one the question asks about, a greeting no missing topic."""
+    answers = {q: lexical_assistant.ask(q).answer for q in GREETED}
+    assert all("Jan Struwe Poulsen" in a for a in answers.values()), answers
+
+
+def test_a_request_for_help_is_no_lead_in(lexical_assistant) -> None:
+    assert lexical_assistant.ask("kan du hjælpe mig med at skrive en ansøgning om orlov").abstained
