@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -719,16 +719,27 @@ def split_parts(question: str) -> tuple[str, ...]:
     an alternative ("… ? fx esdh eller lign"); at most ``MAX_PARTS``, the rest stays with
     the last.
     """
+    parts = patterns()["parts"]
     pieces: list[str] = []
-    for piece in patterns()["parts"]["boundary"].split(question):
+    for piece in _questions_in(parts["boundary"].split(question)):
         piece = piece.strip(" ,;")
-        if pieces and patterns()["parts"]["continuation"].search(piece):
+        if pieces:
+            piece = parts["leading_and"].sub("", piece)
+        if pieces and parts["continuation"].search(piece):
             pieces[-1] = f"{pieces[-1]}? {piece}"  # "…? fx esdh eller lign" is no question
         elif _TOKEN.search(piece):
             pieces.append(piece)
     if len(pieces) > MAX_PARTS:
         pieces = [*pieces[: MAX_PARTS - 1], " ".join(pieces[MAX_PARTS - 1 :])]
     return tuple(pieces)
+
+
+def _questions_in(pieces: Iterable[str]) -> Iterator[str]:
+    """Each piece, or, if it begins as a question, each of the sentences it holds that begin
+    with a question word: a statement before a question is the question's context."""
+    parts = patterns()["parts"]
+    for piece in pieces:
+        yield from parts["sentence_end"].split(piece) if parts["asks"].match(piece) else [piece]
 
 
 def _conversation(history: Sequence[Turn]) -> str:

@@ -290,6 +290,26 @@ def test_two_questions_in_one_get_each_their_citation(lexical_assistant) -> None
     assert len(lines) == 2 and all("[" in line for line in lines), "one cited line per part"
 
 
+JOINED = (
+    "Hvem er Peter Karm & hvor arbejdede han før?",
+    "Hvem er Peter Karm + hvor arbejdede han før?",
+    "hvem er peter karm. hvor arbejdede han før",
+    "hvem er peter karm\nhvor arbejdede han før",
+    "Hvem er Peter Karm? Og hvor arbejdede han før?",
+)
+
+
+def test_two_questions_joined_any_way_are_two_parts(lexical_assistant) -> None:
+    lines = {q: lexical_assistant.ask(q).answer.splitlines() for q in JOINED}
+    assert all(len(two) == 2 for two in lines.values()), lines
+    assert all("Vejle" in two[1] for two in lines.values()), lines
+
+
+def test_a_statement_before_a_question_is_its_context_not_a_part(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Jeg læste om små skibe. Hvad betyder det?")
+    assert len(answer.answer.splitlines()) == 1 and "små skibe" in answer.answer
+
+
 def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Hvad er det første råd, og hvad tjener Peter Karm?")
     assert not answer.abstained and answer.confidence == "low"
