@@ -55,6 +55,8 @@ _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
 _DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
 """A question with any of them was typed on a Danish keyboard: its plain vowels are meant."""
 _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
+_INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
+"""The first letter of each word of two letters or more (after a quote or a bracket)."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -225,7 +227,7 @@ class QueryReader:
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        question = _without_chatter(typed)
+        question = _cased(_without_chatter(typed))
         text, corrections, english = self.repair(question)
         glossed = self._glossed(question, corrections) if english else ()
         parts = split_parts(text)
@@ -582,6 +584,19 @@ def _without_chatter(question: str) -> str:
     words = patterns()["words"]
     text = words["lead_in"].sub("", words["opener"].sub("", question))
     return words["sign_off"].sub("", text)
+
+
+def _cased(question: str) -> str:
+    """A question typed in capitals ("HVAD STÅR DKD FOR?") or with every word capitalised
+    says nothing by its capitals: it is read in lower case, not as a run of names the article
+    does not know."""
+    initials = _INITIALS.findall(question)
+    capitals = sum(i.isupper() for i in initials)
+    if (len(initials) >= 2 and question.isupper()) or (
+        len(initials) >= 3 and capitals == len(initials)
+    ):
+        return question.lower()
+    return question
 
 
 def _replaced_phrases(text: str, phrases: dict[str, str]) -> tuple[str, dict[str, str]]:

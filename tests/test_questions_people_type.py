@@ -778,3 +778,10 @@ def test_greetings_lead_ins_and_sign_offs_are_no_topic(lexical_assistant) -> Non
 
 def test_a_request_for_help_is_no_lead_in(lexical_assistant) -> None:
     assert lexical_assistant.ask("kan du hjælpe mig med at skrive en ansøgning om orlov").abstained
+
+
+def test_capitals_that_say_nothing_are_read_in_lower_case(lexical_assistant) -> None:
+    """In capitals or with every word capitalised, no word is an unknown name."""
+    for question in ("HVAD BETYDER DET AT SÆTTE SMÅ SKIBE I SØEN?", "Hvad Står DKD For?"):
+        assert not lexical_assistant.ask(question).abstained, question
+    assert lexical_assistant.ask("Hvad mener Mette Frederiksen om rådene?").abstained
