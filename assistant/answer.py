@@ -617,7 +617,7 @@ class ExtractiveAnswerer:
         as the best, the one with the sentence that answers it best goes first."""
         docs = list(docs)
         if analysis.followup:
-            return self._time_in_section(analysis, docs, wider=True)
+            return self._time_in_section(analysis, docs, weights, wider=True)
         if not analysis.cues:
             return docs
         best = max(
@@ -631,25 +631,35 @@ class ExtractiveAnswerer:
             ),
         )
         ordered = [best, *(d for d in docs if d is not best)]
-        return self._time_in_section(analysis, ordered, wider=False)
+        return self._time_in_section(analysis, ordered, weights, wider=False)
 
-    @staticmethod
     def _time_in_section(
-        analysis: QueryAnalysis, docs: list[Document], wider: bool
+        self,
+        analysis: QueryAnalysis,
+        docs: list[Document],
+        weights: dict[str, float],
+        wider: bool,
     ) -> list[Document]:
         """A question about another time ("har sikkerhed altid hørt sammen med …?", "har det
         altid været sådan?") takes the passage of the best one's section that speaks of that
         time; failing that, a follow-up (``wider``) takes one of a section whose passage
-        scores nearly as well."""
+        scores nearly as well. A sentence speaks of the time asked about only if it also
+        speaks of something asked: "så vi nu kan tillade os at have ambitioner" does not
+        tell how IT is organised now."""
         cues = [c for c in analysis.cues if c in OPPOSITE_CUES]
         top = docs[0]
         if not cues or top.metadata.get("advice") is not None:
             return docs
 
+        # A follow-up's words are the conversation's: "har det altid været sådan?" names nothing.
+        asked = not analysis.followup and any(weights.values())
+
+        def told(sentence: str) -> int:
+            said = answers_cues(sentence, cues)
+            return said if said <= 0 or not asked or self._overlap(sentence, weights) else 0
+
         def answers(doc: Document) -> int:
-            return max(
-                (answers_cues(s, cues) for s in split_sentences(doc.page_content)), default=0
-            )
+            return max(map(told, split_sentences(doc.page_content)), default=0)
 
         at_top = answers(top)
         sections = list(dict.fromkeys(docs[rank].metadata.get("section") for rank in _close(docs)))

@@ -325,6 +325,8 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
     [
         ("hvordan er it organiseret i kommunen nu", "selvstændig central stab"),
         ("hvordan er it organiseret i kommunen aktuelt", "selvstændig central stab"),
+        # The best passage's "så vi nu kan tillade os …" says nothing of how it is organised.
+        ("hvordan er it organiseret nu", "selvstændig central stab"),
         ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
         ("hvor kom peter karm fra", "fra et job som økonomidirektør i Vejle"),
         ("hvor lang tid har de brugt på mål og rammer", "halvandet års tid"),
