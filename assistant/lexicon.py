@@ -18,9 +18,8 @@ Every cache here is fed by user input, so each is bounded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache, lru_cache
-from itertools import product
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -42,8 +41,12 @@ others, so a word with the same first letter wins a tie, but not a word one edit
 _PLAIN_SPELLINGS = {"aa": "å", "ae": "æ", "oe": "ø"}
 """How æ, ø and å are written without a Danish keyboard, beside the bare "a", "o" and "e"."""
 _BARE = {"a": ("a", "å", "æ"), "o": ("o", "ø"), "e": ("e", "æ")}
-_MAX_SPELLINGS = 729
-"""Spellings of one word tried at most (six bare vowels): a longer word is left as typed."""
+_SURE_MARGIN = 2.5
+"""A restored word this much more frequent (Zipf) than as typed shows by itself how the
+question was typed: "pa" (4.1) and "på" (7.2), "nar" (3.8) and "når" (6.3); "vare" (4.5) and
+"være" (6.5) do not."""
+_MAX_SPELLINGS = 1000
+"""Spellings of one word tried at most: a word with more is left as typed."""
 _RESTORED_MARGIN = 1.25
 """How much more frequent (Zipf) the word with Danish letters must be than the word as typed:
 "raad" (0), "paa" (4.7) and "star" (4.4) are "råd", "på" (7.2) and "står" (5.7); "bor" (5.2)
@@ -124,11 +127,16 @@ class Lexicon:
         ``simplemma`` reads an unknown compound by its first part)."""
         return word in self._corpus or self._frequency(word, "da") > 0
 
-    def _correction(self, word: str) -> str | None:
-        """The nearest corpus or common Danish word to a word neither knows, if one is near."""
-        if len(word) < _MIN_TYPO_LENGTH or not word.isalpha() or self.is_known(word):
+    def _correction(self, word: str, as_name: bool = False) -> str | None:
+        """The nearest corpus or common Danish word to a word neither knows, if one is near.
+
+        A word typed as a name or an acronym (``as_name``: "Wammen", "BBR", "IoT") keeps its
+        first letter, and one of three letters stays as typed: it is more often a name the
+        article does not know than a typo ("Wammen" is no "sammen")."""
+        shortest = _MIN_TYPO_LENGTH + (1 if as_name else 0)
+        if len(word) < shortest or not word.isalpha() or self.is_known(word):
             return None
-        matches = self.near(word, keep_first=False)
+        matches = self.near(word, keep_first=as_name)
         if not matches:
             return None
         cost = {c: d + (_FIRST_LETTER if c[0] != word[0] else 0) for c, d in matches}
@@ -143,17 +151,27 @@ class Lexicon:
         if word in self._corpus or not word.isalpha():
             return None
         typed = self._frequency(word, "da")
-        found = [
-            (c in self._corpus, self._frequency(c, "da"), c)
-            for c in _spellings(word)
-            if c != word and (c in self._corpus or self._frequency(c, "da") > 0)
-        ]
+        scored = [(c in self._corpus, self._frequency(c, "da"), c) for c in _spellings(word)]
+        found = [f for f in scored if f[2] != word and (f[0] or f[1] > 0)]
         if not found:
             return None
         in_corpus, frequency, best = max(found)
         if in_corpus and typed == 0:
             return best
         return best if frequency >= typed + _RESTORED_MARGIN else None
+
+    def surely_restored(self, word: str, restored: str) -> bool:
+        """Does this one word show that the question was typed without æ, ø and å? Yes when
+        it is no word as typed ("raad"), when the word with them is overwhelmingly more
+        frequent ("pa": "på"), or when that is a word of the corpus that is not an everyday
+        one ("rad": the article's "råd"). "vare" could be meant ("hvor lang tid skal det
+        vare"), and "maske" too."""
+        typed, meant = self._frequency(word, "da"), self._frequency(restored, "da")
+        return (
+            not self.is_word(word)
+            or meant >= typed + _SURE_MARGIN
+            or (restored in self._corpus and meant < COMMON_ZIPF)
+        )
 
     def near(self, word: str, keep_first: bool = True) -> list[tuple[str, int]]:
         """Corpus and common Danish words a typo or two from the word (one in a short word),
@@ -179,22 +197,15 @@ class Lexicon:
         return english * 2 > len(words)
 
 
-def _spellings(word: str) -> Iterator[str]:
-    """Every reading of the word with its "aa", "ae", "oe" and bare vowels as æ, ø or å
-    (none if there would be more than ``_MAX_SPELLINGS``)."""
-    parts: list[tuple[str, ...]] = []
-    i = 0
-    while i < len(word):
-        pair = word[i : i + 2]
-        if pair in _PLAIN_SPELLINGS:
-            parts.append((pair, _PLAIN_SPELLINGS[pair]))
-            i += 2
-        else:
-            parts.append(_BARE.get(word[i], (word[i],)))
-            i += 1
-    count = 1
-    for options in parts:
-        count *= len(options)
-    if count > _MAX_SPELLINGS:
-        return iter(())
-    return ("".join(p) for p in product(*parts))
+def _spellings(word: str) -> list[str]:
+    """Every reading of the word with "aa", "ae", "oe" or a bare vowel as å, æ, ø ("soen":
+    "søn", "søen" and the others), none if there would be more than ``_MAX_SPELLINGS``."""
+    endings: list[list[str]] = [[] for _ in word] + [[""]]
+    for i in reversed(range(len(word))):
+        options = [(o, i + 1) for o in _BARE.get(word[i], (word[i],))]
+        if word[i : i + 2] in _PLAIN_SPELLINGS:
+            options.append((_PLAIN_SPELLINGS[word[i : i + 2]], i + 2))
+        endings[i] = [o + rest for o, j in options for rest in endings[j]]
+        if len(endings[i]) > _MAX_SPELLINGS:
+            return []
+    return endings[0]

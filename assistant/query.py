@@ -81,10 +81,21 @@ def patterns() -> dict[str, Any]:
             for name, value in table.items()
         }
 
+    raw["injection"]["patterns"] = [_any_keyboard(p) for p in raw["injection"]["patterns"]]
     tables = {name: compiled(table) for name, table in raw.items() if name != "meta"}
     tables["meta"] = compiled({k: v for k, v in raw["meta"].items() if k != "who_is"})
     tables["who_is"] = raw["meta"]["who_is"]
     return tables
+
+
+_PLAIN_TYPED = {"æ": "(?:æ|ae|a|e)", "ø": "(?:ø|oe|o)", "å": "(?:å|aa|a)"}
+
+
+def _any_keyboard(pattern: str) -> str:
+    """The pattern with each æ, ø and å also matching how it is typed without a Danish
+    keyboard ("opfor dig som …" tries to steer the assistant as "opfør dig som …" does).
+    For patterns whose Danish letters stand outside character classes."""
+    return "".join(_PLAIN_TYPED.get(c, c) for c in pattern)
 
 
 @dataclass(frozen=True)
@@ -290,27 +301,44 @@ class QueryReader:
         """The question with English words, abbreviations and typos read as the article's."""
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         english = self.lexicon.is_english(tokens)
-        apart: dict[str, str] = {}
+        early: dict[str, str] = {}  # Danish letters put back, then compounds written apart
         if not english:
+            restored = self._restorations(question, tokens)
+            question = _replaced(question, restored)
+            tokens = [restored.get(t, t) for t in tokens]
             question, apart = _replaced_phrases(question, self._written_apart(tokens))
             tokens = [t.lower() for t in _TOKEN.findall(question)] if apart else tokens
-        plain = not english and not _DANISH_LETTERS.search(question)
+            early = restored | apart
+        names = {n.lower() for n in _NAME.findall(question)}  # "Wammen", "BBR": as typed
         corrections: dict[str, str] = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
-            target = (plain and self.lexicon.restored(token)) or self._read_word(token, english)
+            target = self._read_word(token, english, token in names)
             if target and target != token:
                 corrections[token] = target
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
         corrections |= self._advice_nouns(tokens[: MAX_WORDS_READ + 1])
         if not corrections:
-            return question, tuple(Correction(s, t) for s, t in apart.items()), english
+            return question, tuple(Correction(s, t) for s, t in early.items()), english
         text, joined = _replaced_phrases(
             question, self._compounds(tokens, corrections) if english else {}
         )
         left = {t.lower() for t in _TOKEN.findall(text)}
-        shown = apart | joined | {s: t for s, t in corrections.items() if s in left}
+        shown = early | joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
+
+    def _restorations(self, question: str, tokens: Sequence[str]) -> dict[str, str]:
+        """Words typed without æ, ø and å, read with them ("raad" -> "råd"), when the
+        question shows it was typed so: it has none of those letters, and one of its words
+        surely is one of them (``Lexicon.surely_restored``). "hvor lang tid skal det vare"
+        is Danish as typed and stays "vare"."""
+        if _DANISH_LETTERS.search(question):
+            return {}
+        words = list(dict.fromkeys(tokens))[:MAX_WORDS_READ]
+        restored = {w: r for w in words if (r := self.lexicon.restored(w))}
+        if not any(self.lexicon.surely_restored(w, r) for w, r in restored.items()):
+            return {}
+        return restored
 
     def _goes_on(self, text: str) -> bool:
         """ "hvad skal man så gøre?" goes on from the conversation; "så" before an adjective
@@ -348,6 +376,8 @@ class QueryReader:
             if mentions.fullmatch(word) or not word.isalpha():
                 continue
             before, after = tokens[max(0, i - 3) : i], tokens[i + 1 : i + 4]
+            if not _placed_as_advice(before, "råd", after):
+                continue  # no ordinal before, no number after: no lookup of near words
             placed = [
                 c
                 for c, _ in self.lexicon.near(word, keep_first=False)
@@ -362,9 +392,9 @@ class QueryReader:
     def _written_apart(self, tokens: Sequence[str]) -> dict[str, str]:
         """Two words in a row that Danish writes as one (særskrivning): "digitaliserings
         tendenser" is the corpus's "digitaliseringstendenser", and a first part with the
-        linking -s of a compound ("ledelses teori", "udvalgs opgaver") joins the next word.
-        Not a genitive: of a name ("Karms titel") or a definite form ("artiklens
-        overskrift", whose lemma is "artikel")."""
+        linking -s of a compound joins the noun after it ("ledelses teori"). The linking -s
+        is the one Danish puts after -else, -ing, -hed, -ion and the like; after other
+        words an -s is a genitive ("Karms titel", "en chefkonsulents opgave")."""
         joined: dict[str, str] = {}
         for first, second in itertools.pairwise(tokens[: MAX_WORDS_READ + 1]):
             if self._joins(first, second):
@@ -381,13 +411,12 @@ class QueryReader:
             return True
         stem = first[:-1]
         return (
-            first.endswith("s")
-            and len(stem) >= 4
+            bool(patterns()["words"]["linking_s"].search(first))
             and not self.lexicon.is_word(first)
             and stem not in self.analyzer.names
-            and self.analyzer.lemma(stem) == stem
             and self.lexicon.is_word(stem)
             and self.lexicon.is_known(second)
+            and self.lexicon.may_be_noun(second)
         )
 
     def _compounds(self, tokens: Sequence[str], readings: dict[str, str]) -> dict[str, str]:
@@ -448,7 +477,7 @@ class QueryReader:
             near != stem and _same_but_ending(stem, near) for near in self.analyzer.near_stems(stem)
         )
 
-    def _read_word(self, word: str, english: bool) -> str | None:
+    def _read_word(self, word: str, english: bool, as_name: bool = False) -> str | None:
         if word in self.translations:
             return " ".join(self.translations[word])
         if word in self.synonyms or self.analyzer.lemma(word) in self.synonyms:
@@ -462,7 +491,7 @@ class QueryReader:
             return None
         if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
             return None  # the article's word, or a Danish word the article does not use
-        return self.analyzer.abbreviated(word) or self.lexicon.correction(word)
+        return self.analyzer.abbreviated(word) or self.lexicon.correction(word, as_name)
 
     def _focus(self, text: str) -> tuple[str, ...]:
         """The most specific content word of each phrase the question asks about."""
@@ -729,10 +758,12 @@ def _as_typed(question: str, parts: tuple[str, ...]) -> tuple[str, ...]:
 def split_parts(question: str) -> tuple[str, ...]:
     """ "Hvem er X, og hvor kommer han fra?" -> ("Hvem er X", "hvor kommer han fra?").
 
-    A message holds several questions where a question mark, or a comma or "og" before a
-    question word, starts a new one, unless what follows the question mark gives examples or
-    an alternative ("… ? fx esdh eller lign"); at most ``MAX_PARTS``, the rest stays with
-    the last.
+    A message holds several questions where a question mark, or a comma, "og", "samt",
+    "&", "+" or "/" before a question word starts a new one, and, inside a piece that begins
+    as a question, a full stop or a new line before a question word (not an abbreviation's
+    period); a later piece drops its leading "og". Not when what follows the question mark
+    gives examples or an alternative ("… ? fx esdh eller lign"); at most ``MAX_PARTS``, the
+    rest stays with the last.
     """
     parts = patterns()["parts"]
     pieces: list[str] = []
@@ -751,10 +782,24 @@ def split_parts(question: str) -> tuple[str, ...]:
 
 def _questions_in(pieces: Iterable[str]) -> Iterator[str]:
     """Each piece, or, if it begins as a question, each of the sentences it holds that begin
-    with a question word: a statement before a question is the question's context."""
+    with a question word: a statement before a question is the question's context, and a
+    period after an abbreviation ("vedr. hvordan …") ends no sentence."""
     parts = patterns()["parts"]
     for piece in pieces:
-        yield from parts["sentence_end"].split(piece) if parts["asks"].match(piece) else [piece]
+        if not parts["asks"].match(piece):
+            yield piece
+            continue
+        start = 0
+        for end in parts["sentence_end"].finditer(piece):
+            if not _ends_in_abbreviation(piece[start : end.start()]):
+                yield piece[start : end.start()]
+                start = end.end()
+        yield piece[start:]
+
+
+def _ends_in_abbreviation(text: str) -> bool:
+    words = text[-12:].split()
+    return bool(words) and expand_abbreviation(words[-1]) is not None
 
 
 def _conversation(history: Sequence[Turn]) -> str:
