@@ -823,6 +823,8 @@ def _meta(text: str, shape: ArticleShape) -> MetaField | None:
 def number(token: str, count: int) -> int:
     """An ordinal or cardinal word or a digit as a position in a list of ``count``."""
     token = token.lower().rstrip(".")
+    if token[:-2].isdigit() and token[-2:] in ("st", "nd", "rd", "th"):
+        token = token[:-2]  # "1st", "3rd"
     if token.isdigit():
         return int(token)
     if token in ("sidste", "last", "final"):

@@ -150,6 +150,8 @@ def test_a_name_typo_beside_the_genitive_of_another_name_is_that_name(lexical_as
         ("hvad siger det tredje af hans råd", [3]),
         ("det første og sidste af rådene", [1, 7]),
         ("what is the last of his tips", [7]),
+        ("what is the 1st advice", [1]),  # English ordinals written with digits
+        ("the 3rd and 7th piece of advice", [3, 7]),
     ],
 )
 def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
