@@ -57,8 +57,6 @@ _DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
 _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 """The first letter of each word of two letters or more (after a quote or a bracket)."""
-_GLUED_NUMBER = re.compile(r"(\d{1,2})([a-zæøå]{2,})|([a-zæøå]{2,})(\d{1,2})")
-"""A word and a number typed together ("råd7", "4om"; not "1st", an English ordinal)."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -491,53 +489,9 @@ class QueryReader:
             return plain["word"]  # not "allergitest" -> "gitest"
         if english or word.isdigit() or self.analyzer.is_stopword(word):
             return None
-        if self.analyzer.has_stem(self.analyzer.stem(word)):
-            return None  # the article's word
-        if not self.lexicon.is_word(word) and (apart := self._apart_not_typo(word)):
-            return apart  # unknown as typed, even where its lemma is known ("hvilketråd")
-        if self.lexicon.is_known(word):
-            return None  # a Danish word the article does not use
+        if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
+            return None  # the article's word, or a Danish word the article does not use
         return self.analyzer.abbreviated(word) or self.lexicon.correction(word, as_name)
-
-    def _apart_not_typo(self, word: str) -> str | None:
-        """Two words typed as one: a word and a number ("råd7", "4om"; not "1st"), or words
-        that run together, unless the word is a chat abbreviation ("digi") or one typo from
-        a word ("komune" is "kommune", not "ko mune")."""
-        glued = _GLUED_NUMBER.fullmatch(word)
-        if glued and not (glued[1] and glued[2] in ("st", "nd", "rd", "th")):
-            parts = [p for p in glued.groups("") if p]
-            return " ".join(parts) if self.lexicon.is_word(glued[2] or glued[3]) else None
-        if self.analyzer.abbreviated(word) or any(d == 1 for _, d in self.lexicon.near(word)):
-            return None
-        return self._run_together(word)
-
-    def _run_together(self, word: str) -> str | None:
-        """Two words typed without the space between them, one of them a function word
-        ("hvorlænge", "detførste", "hvilketråd"), which no compound starts or ends with; a
-        typo correction would read "hvorlænge" as "forlænge". Two content words are a
-        compound ("topchefen")."""
-        if len(word) < 4 or not word.isalpha():
-            return None
-        splits = [(word[:cut], word[cut:]) for cut in range(1, len(word) - 1)]
-        apart = [s for s in splits if self._may_stand_apart(*s)]
-        if not apart:
-            return None
-        # "hvilketråd": "hvilket råd", the article's word, not "hvilke tråd".
-        corpus = self.analyzer.surface_words
-        best = max(
-            apart, key=lambda s: (sum(p in corpus for p in s), min(map(self.lexicon.zipf, s)))
-        )
-        return " ".join(best)
-
-    def _may_stand_apart(self, left: str, right: str) -> bool:
-        if min(len(left), len(right)) < 2 and left not in ("i", "å"):
-            return False
-        if not (self.analyzer.is_stopword(left) or self.analyzer.is_stopword(right)):
-            return False  # two content words make a compound ("topchefen", "ledergruppe")
-        content = [p for p in (left, right) if not self.analyzer.is_stopword(p)]
-        return all(len(p) >= 3 and self.lexicon.is_word(p) for p in content) and all(
-            self.lexicon.is_word(p) for p in (left, right)
-        )
 
     def _focus(self, text: str) -> tuple[str, ...]:
         """The most specific content word of each phrase the question asks about."""
