@@ -643,21 +643,22 @@ class ExtractiveAnswerer:
         """A question about another time ("har sikkerhed altid hørt sammen med …?", "har det
         altid været sådan?") takes the passage of the best one's section that speaks of that
         time; failing that, a follow-up (``wider``) takes one of a section whose passage
-        scores nearly as well. A sentence about now counts only if it also speaks of
-        something asked: "så vi nu kan tillade os at have ambitioner" does not tell how IT is
-        organised now."""
+        scores nearly as well. A sentence whose "nu" tells about now counts only if it also
+        speaks of something asked: "så vi nu kan tillade os at have ambitioner" does not tell
+        how IT is organised now."""
         cues = [c for c in analysis.cues if c in OPPOSITE_CUES]
         top = docs[0]
         if not cues or top.metadata.get("advice") is not None:
             return docs
 
-        # "nu" is a particle too ("så vi nu kan …"): a sentence about now must name something
-        # asked. A follow-up's words are the conversation's, and "Engang var det …" about
-        # before refers back with "det".
-        particle = "now" in cues and not analysis.followup and any(weights.values())
+        # "nu" is a particle too ("så vi nu kan …"): a sentence with it must name something
+        # asked. A follow-up's words are the conversation's, and other markers ("ikke
+        # længere", "engang") stand in sentences that refer back with "det".
+        asked = "now" in cues and not analysis.followup and any(weights.values())
 
         def told(sentence: str) -> int:
             said = answers_cues(sentence, cues)
+            particle = asked and _NU.search(sentence)
             return 0 if said > 0 and particle and not self._overlap(sentence, weights) else said
 
         def answers(doc: Document) -> int:
@@ -760,6 +761,9 @@ class ExtractiveAnswerer:
     ) -> float:
         terms = set(self._analyzer.terms(sentence)) - exclude
         return sum(w for t, w in weights.items() if t in terms)
+
+
+_NU = re.compile(r"(?<!\w)nu(?!\w)", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:

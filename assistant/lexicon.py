@@ -188,6 +188,10 @@ class Lexicon:
         )
         return [(candidate, int(distance)) for candidate, distance, _ in found]
 
+    def is_common_english(self, word: str) -> bool:
+        """An English word more than rarely used ("committee"; not "iot" or "bbr")."""
+        return self._frequency(word, "en") > RARE_ZIPF
+
     def is_english(self, words: Sequence[str]) -> bool:
         """Are most of the words clearly more frequent in English than in Danish?"""
         if not words:

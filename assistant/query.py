@@ -57,6 +57,8 @@ _DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
 _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 """The first letter of each word of two letters or more (after a quote or a bracket)."""
+_ORDINAL_ENDINGS = ("st", "nd", "rd", "th", "ste", "nde", "den", "dje", "die", "de", "te", "ende")
+"""How English and Danish write an ordinal after its digits ("1st", "2nd", "1ste", "7ende")."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -238,7 +240,7 @@ class QueryReader:
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        question = _cased(_without_chatter(typed))
+        question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
         text, corrections, english = self.repair(question)
         glossed = self._glossed(question, corrections) if english else ()
         parts = split_parts(text)
@@ -297,6 +299,16 @@ class QueryReader:
             doc_id=doc_id,
         )
 
+    def _says_nothing_by_capitals(self, word: str) -> bool:
+        """A word Danish, English or the corpus knows, or reads as an abbreviation or a typo
+        of one ("hdl", "inspration"); not an unknown name or acronym ("wammen", "bbr")."""
+        return (
+            self.lexicon.is_known(word)
+            or self.lexicon.is_common_english(word)
+            or bool(self.analyzer.abbreviated(word) or expand_abbreviation(word))
+            or self.lexicon.correction(word, True) is not None
+        )
+
     def repair(self, question: str) -> tuple[str, tuple[Correction, ...], bool]:
         """The question with English words, abbreviations and typos read as the article's."""
         tokens = [t.lower() for t in _TOKEN.findall(question)]
@@ -309,7 +321,7 @@ class QueryReader:
             question, apart = _replaced_phrases(question, self._written_apart(tokens))
             tokens = [t.lower() for t in _TOKEN.findall(question)] if apart else tokens
             early = restored | apart
-        names = {n.lower() for n in _NAME.findall(question)}  # "Wammen", "BBR": as typed
+        names = _typed_as_names(question)  # "Wammen", "BBR": as typed
         corrections: dict[str, str] = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
             target = self._read_word(token, english, token in names)
@@ -615,17 +627,37 @@ def _without_chatter(question: str) -> str:
     return words["sign_off"].sub("", text)
 
 
-def _cased(question: str) -> str:
+def _cased(question: str, known: Callable[[str], bool]) -> str:
     """A question typed in capitals ("HVAD STÅR DKD FOR?") or with every word capitalised
-    says nothing by its capitals: it is read in lower case, not as a run of names the article
-    does not know."""
+    says nothing by the capitals of the words ``known`` reads: those are read in lower case,
+    not as a run of names the article does not know. Another word keeps its capitals ("HVAD
+    MENER WAMMEN …", "… OM BBR?"): it may be a name or an acronym, and so does a word with
+    capitals inside in a question not all in capitals ("Hvad Siger Han Om IoT?")."""
     initials = _INITIALS.findall(question)
     capitals = sum(i.isupper() for i in initials)
     if (len(initials) >= 2 and question.isupper()) or (
         len(initials) >= 3 and capitals == len(initials)
     ):
-        return question.lower()
+        shouting = question.isupper()
+        return _TOKEN.sub(
+            lambda m: (
+                m[0]
+                if (not shouting and not m[0][1:].islower()) or not known(m[0].lower())
+                else m[0].lower()
+            ),
+            question,
+        )
     return question
+
+
+def _typed_as_names(question: str) -> set[str]:
+    """Words written with a capital where a sentence does not begin ("Hvad mener Wammen …",
+    "… om BBR?"): a phone capitalises a question's first word by itself ("Bvordan …")."""
+    return {
+        m[0].lower()
+        for m in _NAME.finditer(question)
+        if question[: m.start()].strip(" \t\n\"'«»(-") and m.start() > 0
+    }
 
 
 def _replaced_phrases(text: str, phrases: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -791,7 +823,8 @@ def _questions_in(pieces: Iterable[str]) -> Iterator[str]:
             continue
         start = 0
         for end in parts["sentence_end"].finditer(piece):
-            if not _ends_in_abbreviation(piece[start : end.start()]):
+            lower = piece[end.end() : end.end() + 1].islower()  # "vedr. hvordan", not "osv. Hvem"
+            if not (lower and _ends_in_abbreviation(piece[start : end.start()])):
                 yield piece[start : end.start()]
                 start = end.end()
         yield piece[start:]
@@ -823,8 +856,9 @@ def _meta(text: str, shape: ArticleShape) -> MetaField | None:
 def number(token: str, count: int) -> int:
     """An ordinal or cardinal word or a digit as a position in a list of ``count``."""
     token = token.lower().rstrip(".")
-    if token[:-2].isdigit() and token[-2:] in ("st", "nd", "rd", "th"):
-        token = token[:-2]  # "1st", "3rd"
+    digits = token.rstrip("abcdefghijklmnopqrstuvwxyz")
+    if digits.isdigit() and token[len(digits) :] in _ORDINAL_ENDINGS:
+        token = digits  # "1st", "3rd", "1ste", "7ende"
     if token.isdigit():
         return int(token)
     if token in ("sidste", "last", "final"):

@@ -150,8 +150,10 @@ def test_a_name_typo_beside_the_genitive_of_another_name_is_that_name(lexical_as
         ("hvad siger det tredje af hans råd", [3]),
         ("det første og sidste af rådene", [1, 7]),
         ("what is the last of his tips", [7]),
-        ("what is the 1st advice", [1]),  # English ordinals written with digits
+        ("what is the 1st advice", [1]),  # ordinals written with digits
         ("the 3rd and 7th piece of advice", [3, 7]),
+        ("hvad siger det 7ende råd", [7]),
+        ("hvad er det 1ste og 4de råd", [1, 4]),
     ],
 )
 def test_positions_in_the_list(lexical_assistant, question: str, expected: list[int]) -> None:
@@ -348,6 +350,12 @@ def test_a_statement_before_a_question_is_its_context_not_a_part(lexical_assista
 )
 def test_no_new_question_after_an_abbreviation_or_a_wrapped_line(question: str) -> None:
     assert split_parts(question) == (question,)
+
+
+def test_one_question_per_line_or_after_a_sentence_end_are_parts() -> None:
+    assert split_parts("hvad er dkd\nhvem er komponent") == ("hvad er dkd", "hvem er komponent")
+    ended = "Hvad siger han om gdpr osv. Hvem skal man kontakte?"
+    assert split_parts(ended) == ("Hvad siger han om gdpr osv", "Hvem skal man kontakte?")
 
 
 def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
@@ -825,7 +833,15 @@ def test_a_request_for_help_is_no_lead_in(lexical_assistant) -> None:
 
 
 def test_capitals_that_say_nothing_are_read_in_lower_case(lexical_assistant) -> None:
-    """In capitals or with every word capitalised, no word is an unknown name."""
+    """In capitals or with every word capitalised, no known word is an unknown name; a word
+    neither Danish nor the corpus knows keeps its capitals, a name or an acronym."""
     for question in ("HVAD BETYDER DET AT SÆTTE SMÅ SKIBE I SØEN?", "Hvad Står DKD For?"):
         assert not lexical_assistant.ask(question).abstained, question
-    assert lexical_assistant.ask("Hvad mener Mette Frederiksen om rådene?").abstained
+    for question in ("HVAD MENER WAMMEN OM DET FEMTE RÅD?", "Hvad Siger Han Om IoT?"):
+        answer = lexical_assistant.ask(question)
+        assert answer.abstained and answer.corrections == [], question
+
+
+def test_a_capital_a_phone_puts_on_the_first_word_hides_no_typo(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Nvad betyder små skibe i søen?")
+    assert {"from": "nvad", "to": "hvad"} in answer.corrections and not answer.abstained
