@@ -130,13 +130,22 @@ class Lexicon:
     def _correction(self, word: str, as_name: bool = False) -> str | None:
         """The nearest corpus or common Danish word to a word neither knows, if one is near.
 
-        A word typed as a name or an acronym (``as_name``: "Wammen", "BBR", "IoT") keeps its
-        first letter, and one of three letters stays as typed: it is more often a name the
-        article does not know than a typo ("Wammen" is no "sammen")."""
+        A typo in the first letter is a key hit instead of another ("bvordan", "dikkerhed"):
+        the first letter replaced, not one added or left out, which would read a prefix
+        away ("unøjagtig" is no "nøjagtig"); with a second typo, only into a corpus word
+        ("lnterviewrunden"; "afhandle" is no "behandle"). A word typed as a name or an
+        acronym (``as_name``: "Wammen", "BBR", "IoT") keeps its first letter, and one of three
+        letters stays as typed: it is more often a name the article does not know than a typo
+        ("Wammen" is no "sammen")."""
         shortest = _MIN_TYPO_LENGTH + (1 if as_name else 0)
         if len(word) < shortest or not word.isalpha() or self.is_known(word):
             return None
-        matches = self.near(word, keep_first=as_name)
+        matches = [
+            (c, d)
+            for c, d in self.near(word, keep_first=as_name)
+            if c[0] == word[0]
+            or (OSA.distance(word[1:], c[1:]) + 1 == d and (d == 1 or c in self._corpus))
+        ]
         if not matches:
             return None
         cost = {c: d + (_FIRST_LETTER if c[0] != word[0] else 0) for c, d in matches}

@@ -43,6 +43,15 @@ def test_real_words_and_far_strings_are_left_alone(lexicon: Lexicon, word: str) 
 
 
 @pytest.mark.parametrize(
+    ("typed", "not_meant"), [("unøjagtig", "nøjagtig"), ("afhandle", "behandle")]
+)
+def test_a_first_letter_is_replaced_not_a_prefix_read_away(
+    lexicon: Lexicon, typed: str, not_meant: str
+) -> None:
+    assert lexicon.correction(typed) != not_meant
+
+
+@pytest.mark.parametrize(
     ("typed", "meant"),
     [
         ("raad", "råd"),  # not Danish as typed
