@@ -197,6 +197,12 @@ class Lexicon:
         )
         return [(candidate, int(distance)) for candidate, distance, _ in found]
 
+    def is_typo_of(self, word: str, other: str) -> bool:
+        """Is the word a typo or two from the other (one in a short word), as ``near``
+        counts them?"""
+        limit = _max_edits(word)
+        return word != other and OSA.distance(word, other, score_cutoff=limit) <= limit
+
     def is_common_english(self, word: str) -> bool:
         """An English word more than rarely used ("committee"; not "iot" or "bbr")."""
         return self._frequency(word, "en") > RARE_ZIPF

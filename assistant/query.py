@@ -57,8 +57,7 @@ _DANISH_LETTERS = re.compile(r"[æøå]", re.IGNORECASE)
 _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 """The first letter of each word of two letters or more (after a quote or a bracket)."""
-_ORDINAL_ENDINGS = ("st", "nd", "rd", "th", "ste", "nde", "den", "dje", "die", "de", "te", "ende")
-"""How English and Danish write an ordinal after its digits ("1st", "2nd", "1ste", "7ende")."""
+_LEADING_DIGITS = re.compile(r"\d+")
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -238,6 +237,13 @@ class QueryReader:
     """Which article a text is about (doc id); set by the retriever, which can score it."""
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
+    list_nouns: tuple[str, ...] = field(init=False)
+    """The corpus's own words for its list that the advice patterns name ("råd", "rådet")."""
+
+    def __post_init__(self) -> None:
+        mentions = patterns()["advice"]["mentions"]
+        words = self.analyzer.surface_words
+        self.list_nouns = tuple(sorted(w for w in words if mentions.fullmatch(w)))
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
         question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
@@ -382,20 +388,15 @@ class QueryReader:
         says that noun stands is that noun: after an ordinal ("det første fåd", "det femte
         gode råw") or before a number ("rpd nummer tre"), a Danish word of its own or not.
         Only the article's noun: "til 5" is no "tip 5"."""
-        mentions = patterns()["advice"]["mentions"]
         read: dict[str, str] = {}
         for i, word in enumerate(tokens):
-            if mentions.fullmatch(word) or not word.isalpha():
+            if word in self.list_nouns or not word.isalpha():
                 continue
             before, after = tokens[max(0, i - 3) : i], tokens[i + 1 : i + 4]
-            if not _placed_as_advice(before, "råd", after):
-                continue  # no ordinal before, no number after: no lookup of near words
             placed = [
-                c
-                for c, _ in self.lexicon.near(word, keep_first=False)
-                if mentions.fullmatch(c)
-                and c in self.analyzer.surface_words
-                and _placed_as_advice(before, c, after)
+                noun
+                for noun in self.list_nouns
+                if self.lexicon.is_typo_of(word, noun) and _placed_as_advice(before, noun, after)
             ]
             if len(placed) == 1:
                 read[word] = placed[0]
@@ -634,11 +635,10 @@ def _cased(question: str, known: Callable[[str], bool]) -> str:
     MENER WAMMEN …", "… OM BBR?"): it may be a name or an acronym, and so does a word with
     capitals inside in a question not all in capitals ("Hvad Siger Han Om IoT?")."""
     initials = _INITIALS.findall(question)
-    capitals = sum(i.isupper() for i in initials)
-    if (len(initials) >= 2 and question.isupper()) or (
-        len(initials) >= 3 and capitals == len(initials)
+    shouting = question.isupper()
+    if (len(initials) >= 2 and shouting) or (
+        len(initials) >= 3 and all(i.isupper() for i in initials)
     ):
-        shouting = question.isupper()
         return _TOKEN.sub(
             lambda m: (
                 m[0]
@@ -656,7 +656,7 @@ def _typed_as_names(question: str) -> set[str]:
     return {
         m[0].lower()
         for m in _NAME.finditer(question)
-        if question[: m.start()].strip(" \t\n\"'«»(-") and m.start() > 0
+        if question[: m.start()].strip(" \t\n\"'«»(-")
     }
 
 
@@ -856,11 +856,9 @@ def _meta(text: str, shape: ArticleShape) -> MetaField | None:
 def number(token: str, count: int) -> int:
     """An ordinal or cardinal word or a digit as a position in a list of ``count``."""
     token = token.lower().rstrip(".")
-    digits = token.rstrip("abcdefghijklmnopqrstuvwxyz")
-    if digits.isdigit() and token[len(digits) :] in _ORDINAL_ENDINGS:
-        token = digits  # "1st", "3rd", "1ste", "7ende"
-    if token.isdigit():
-        return int(token)
+    digits = _LEADING_DIGITS.match(token)
+    if digits:  # "7", and the ordinals the patterns admit: "1st", "1ste", "7ende"
+        return int(digits[0])
     if token in ("sidste", "last", "final"):
         return count
     return ORDINALS.get(token) or CARDINALS.get(token, 0)
