@@ -576,7 +576,17 @@ def _adjacent(a: re.Match[str], b: re.Match[str]) -> bool:
     return second.start() - first.end() == 1
 
 
-_FRAMING = ("count", "age", "duration", "measure", "name", "elaborate", "reporting", "view")
+_FRAMING = (
+    "count",
+    "age",
+    "duration",
+    "measure",
+    "name",
+    "elaborate",
+    "reporting",
+    "view",
+    "benefit",
+)
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 
 
@@ -682,9 +692,9 @@ def _replaced(text: str, words: dict[str, str]) -> str:
 
 def _without_framing(text: str) -> str:
     """The question without the words that only say what kind of answer it wants ("hvor
-    længe", "hvad hedder", "mailen", "telefonnummer"): they are no topic to search for; the
-    detail asked for is checked for in the answer instead ("kontakte" stays: it is what a
-    who-question asks about)."""
+    længe", "hvad hedder", "mailen", "telefonnummer", "fordelen ved"): they are no topic to
+    search for; the detail asked for is checked for in the answer instead ("kontakte"
+    stays: it is what a who-question asks about)."""
     for name in _FRAMING:
         text = patterns()["answer_type"][name].sub(" ", text)
     for cue in ("phone", "email", "address"):

@@ -767,6 +767,27 @@ def test_the_view_of_the_article_and_its_person_is_answered(
     assert not answer.abstained and "ikkerhed" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilken gevinst er der ved at tænke stort og begynde småt?",
+        "hvad er fordelen ved at begynde småt",
+        "Hvilken fordel giver det at begynde småt?",
+    ],
+)
+def test_a_benefit_asked_of_what_the_article_has_is_answered(
+    lexical_assistant, question: str
+) -> None:
+    """The article states the benefit ("det tvinger jer også til at overveje …") without a
+    word for it: "fordel" and "gevinst" say what is asked, not what it is about."""
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and "tvinger jer" in answer.answer
+
+
+def test_a_benefit_of_what_the_article_lacks_is_declined(lexical_assistant) -> None:
+    assert lexical_assistant.ask("Hvad er fordelen ved hjemmearbejde?").abstained
+
+
 def test_a_number_the_article_does_not_state_is_declined(lexical_assistant) -> None:
     assert lexical_assistant.ask("Hvad handler delprogram 5 om?").abstained
     assert lexical_assistant.ask("hvad sker der med digitaliseringsprogrammet i 2030").abstained
