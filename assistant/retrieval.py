@@ -306,9 +306,11 @@ class HybridRetriever(BaseRetriever):
         analysis = self.reader.read(question, history)
         if not analysis.parts:
             return self._search(analysis)
-        first = analysis.parts[0]
+        # Each part read as typed: a part of an English question reads as English again,
+        # not as the half-translated text ("which kommune does he arbejde for?").
+        first, *rest = analysis.parts_as_typed
         parts = [self._search(self.reader.read(first, history))]
-        for text in analysis.parts[1:]:
+        for text in rest:
             # "… og hvor arbejdede han før?" leans on the first question as a follow-up does.
             parts.append(self._search(self.reader.read(text, [Turn("user", first)])))
         documents = {d.id: d for result in parts for d in result.documents[:2]}

@@ -400,6 +400,32 @@ def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
     assert {"from": "security", "to": "sikkerhed"} in answer.corrections
 
 
+def test_each_part_of_an_english_message_is_read_as_english(lexical_assistant) -> None:
+    """A part is read as typed: read from the half-translated message ("which kommune does
+    he arbejde for?"), its English words were unknown Danish ones and it was declined."""
+    answer = lexical_assistant.ask("What is the sixth piece of advice and who is Peter Karm?")
+    assert "Råd 6" in answer.answer and "kommunaldirektør" in answer.answer
+    answer = lexical_assistant.ask("who is peter karm and what are the seven pieces of advice")
+    assert "kommunaldirektør" in answer.answer and "7. Giv jeres ambitioner" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Peter Karm's job title?",
+        "what's peter karm's role",
+        "Hvad er Peter Karms titel?",
+        "hvad er peter karms stilling",
+    ],
+)
+def test_the_title_of_the_articles_person_asked_with_a_possessive(
+    lexical_assistant, question: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and "kommunaldirektør" in answer.answer
+    assert answer.confidence == "high"
+
+
 @pytest.mark.parametrize(
     ("question", "read_as", "quoted"),
     [
