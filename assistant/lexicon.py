@@ -197,6 +197,20 @@ class Lexicon:
         )
         return [(candidate, int(distance)) for candidate, distance, _ in found]
 
+    def near_in(self, word: str, words: Sequence[str]) -> list[tuple[str, int]]:
+        """The words a typo or two from the word (one in a short word) with its first
+        letter, nearest first, then the more frequent in English (the words of an English
+        question's typos: the glossary's and the corpus's)."""
+        if len(word) <= _MIN_TYPO_LENGTH or not word.isalpha():
+            return []
+        limit = _max_edits(word)
+        candidates = [w for w in words if w[:1] == word[:1] and abs(len(w) - len(word)) <= limit]
+        found = process.extract(
+            word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        ranked = sorted(found, key=lambda f: (f[1], -self._frequency(f[0], "en"), f[0]))
+        return [(candidate, int(distance)) for candidate, distance, _ in ranked]
+
     def is_typo_of(self, word: str, other: str) -> bool:
         """Is the word a typo or two from the other (one in a short word), as ``near``
         counts them?"""

@@ -239,15 +239,24 @@ class QueryReader:
     """Danish words the corpus lacks (base forms) -> its words of the same meaning."""
     list_nouns: tuple[str, ...] = field(init=False)
     """The corpus's own words for its list that the advice patterns name ("råd", "rådet")."""
+    _english_vocabulary: tuple[str, ...] = field(init=False)
+    """What a typo in an English question may be of: the glossary's English words, the
+    corpus's words (its names: "Komponent") and the words for numbers and positions."""
 
     def __post_init__(self) -> None:
         mentions = patterns()["advice"]["mentions"]
         words = self.analyzer.surface_words
         self.list_nouns = tuple(sorted(w for w in words if mentions.fullmatch(w)))
+        numbers = {*ORDINALS, *CARDINALS}  # "sixht piece of advice", "the sveen tips"
+        self._english_vocabulary = tuple(
+            sorted(w for w in {*self.translations, *words, *numbers} if w.isalpha())
+        )
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
         question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
+        question, typos = self._english_typos(question)
         text, corrections, english = self.repair(question)
+        corrections = _from_typed(typos, corrections)
         glossed = self._glossed(question, corrections) if english else ()
         parts = split_parts(text)
         doc_id = self.topic_of(text, history) or next(iter(self.shapes))
@@ -506,6 +515,24 @@ class QueryReader:
             return None  # the article's word, or a Danish word the article does not use
         return self.analyzer.abbreviated(word) or self.lexicon.correction(word, as_name)
 
+    def _english_typos(self, question: str) -> tuple[str, dict[str, str]]:
+        """An English question with its typos read as the words meant, before the glossary
+        reads it in Danish: a word neither English nor Danish nor the article's is the
+        glossary's English word, the article's word ("Kmoponent") or the word for a number
+        or position a typo away ("sixht piece of advice", "artiicle"), so the patterns for
+        positions and the article's date read it as typed."""
+        tokens = [t.lower() for t in _TOKEN.findall(question)]
+        if not self.lexicon.is_english(tokens):
+            return question, {}
+        typos = {}
+        for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
+            if self.lexicon.is_known(token) or self.lexicon.is_common_english(token):
+                continue
+            near = self.lexicon.near_in(token, self._english_vocabulary)
+            if near:
+                typos[token] = near[0][0]
+        return _replaced(question, typos), typos
+
     def _focus(self, text: str) -> tuple[str, ...]:
         """The most specific content word of each phrase the question asks about."""
         words = []
@@ -618,6 +645,14 @@ def _composed(
     given = {w for c in corrections for w in c.target.split()}
     typed = set(typed)
     return (*read, *(Correction(s, t) for s, t in same.items() if s in typed or s not in given))
+
+
+def _from_typed(typos: dict[str, str], corrections: Sequence[Correction]) -> tuple[Correction, ...]:
+    """The readings shown from the words as typed: an English typo the glossary then read
+    in Danish is "artiicle" -> "artikel", not two readings."""
+    read = {c.source: c.target for c in corrections}
+    shown = [Correction(typo, read.pop(word, word)) for typo, word in typos.items()]
+    return (*shown, *(Correction(s, t) for s, t in read.items()))
 
 
 def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) -> bool:

@@ -400,6 +400,23 @@ def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
     assert {"from": "security", "to": "sikkerhed"} in answer.corrections
 
 
+def test_a_typo_in_an_english_question_is_read_as_the_word_meant(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("What does he say about securty?")
+    assert not answer.abstained and "sikkerhed" in answer.answer.lower()
+    assert {"from": "securty", "to": "sikkerhed"} in answer.corrections
+    sixth = lexical_assistant.ask("What is the sixht piece of advice?")
+    assert advice_of(sixth) == [6]
+    assert {"from": "sixht", "to": "sixth"} in sixth.corrections
+    named = lexical_assistant.ask("How can I reach the consultant from Kmoponent?")
+    assert "Hosbond" in named.answer
+
+
+def test_english_words_and_names_are_not_read_as_typos(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Is Mette Frederiksen the mayor of Haderslev?")
+    assert answer.abstained
+    assert {c["from"] for c in answer.corrections} == {"mayor"}, "the glossary's reading only"
+
+
 def test_each_part_of_an_english_message_is_read_as_english(lexical_assistant) -> None:
     """A part is read as typed: read from the half-translated message ("which kommune does
     he arbejde for?"), its English words were unknown Danish ones and it was declined."""
