@@ -45,6 +45,9 @@ _SURE_MARGIN = 2.5
 """A restored word this much more frequent (Zipf) than as typed shows by itself how the
 question was typed: "pa" (4.1) and "på" (7.2), "nar" (3.8) and "når" (6.3); "vare" (4.5) and
 "være" (6.5) do not."""
+_MAX_COMPOUNDS_OF_PART = 10
+"""A function word that begins (or ends) more Danish dictionary words than this is a part of
+compounds ("ud", "for", "mellem"; "en", "er"; "have"), not a word typed beside another."""
 _MAX_SPELLINGS = 1000
 """Spellings of one word tried at most: a word with more is left as typed."""
 _RESTORED_MARGIN = 1.25
@@ -59,6 +62,15 @@ def _word_classes() -> dict[str, str]:
     return dict(line.split("\t") for line in load_lines("word_classes_da.txt.gz"))
 
 
+@cache
+def _function_word_compounds() -> dict[str, tuple[int, int]]:
+    """The Danish function words, each with how many Danish dictionary words it begins and
+    ends beside a word of four letters or more ("ud" begins 984, "en" ends 678, "hvor"
+    begins 6). Read on first need: immutable package data (122 lines)."""
+    rows = (line.split("\t") for line in load_lines("function_word_compounds_da.txt"))
+    return {word: (int(begins), int(ends)) for word, begins, ends in rows}
+
+
 def _max_edits(word: str) -> int:
     """One edit in a short word, two in a long one: more would turn words into other words."""
     return 1 if len(word) < 8 else 2
@@ -68,6 +80,7 @@ class Lexicon:
     """Danish frequencies and spelling correction against the analyzer's corpus words."""
 
     def __init__(self, analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
         self._lemma = analyzer.lemma
         self._table = analyzer.table
         self._corpus = analyzer.surface_words
@@ -210,6 +223,39 @@ class Lexicon:
         )
         ranked = sorted(found, key=lambda f: (f[1], -self._frequency(f[0], "en"), f[0]))
         return [(candidate, int(distance)) for candidate, distance, _ in ranked]
+
+    def apart(self, word: str) -> tuple[str, str] | None:
+        """Two words typed without the space between them, one a function word
+        ("hvorlænge", "karmpå", "hvilkenkommune"), when the word is no Danish word as
+        typed and no typo ("komune"):
+        where several splits fit, the one with the article's word, then with the commoner
+        words ("hvilket råd", not "hvilke tråd")."""
+        if len(word) < 5 or not word.isalpha() or self.is_word(word) or word in _word_classes():
+            return None  # not its lemma: simplemma reads "hvilkenkommune" as "kommune"
+        if any(d == 1 for _, d in self.near(word, keep_first=False)):
+            return None
+        splits = [(word[:cut], word[cut:]) for cut in range(2, len(word) - 1)]
+        fits = [s for s in splits if self._may_stand_apart(*s)]
+        return max(
+            fits,
+            key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))),
+            default=None,
+        )
+
+    def _may_stand_apart(self, left: str, right: str) -> bool:
+        """One function word and one content word of three letters or more (a Danish word
+        as written, or a form of the article's; not by its lemma, which simplemma guesses
+        for any string), where the function word seldom begins (ends) a Danish word
+        (``_function_word_compounds``): "hvor", "har" and "på" do so seldom, "ud", "for",
+        "mellem" (prefixes) and "en", "er", "de" (endings) often. English function words
+        ("is", "and") are no Danish ones: "iskage" is one word."""
+        table = _function_word_compounds()
+        if (left in table) == (right in table):
+            return False  # two content words make a compound ("topchefen")
+        function, content, side = (left, right, 0) if left in table else (right, left, 1)
+        productive = table[function][side] > _MAX_COMPOUNDS_OF_PART
+        known = self.is_word(content) or self._analyzer.has_stem(self._analyzer.stem(content))
+        return len(content) >= 3 and known and not productive
 
     def is_typo_of(self, word: str, other: str) -> bool:
         """Is the word a typo or two from the other (one in a short word), as ``near``

@@ -58,6 +58,8 @@ _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 """The first letter of each word of two letters or more (after a quote or a bracket)."""
 _LEADING_DIGITS = re.compile(r"\d+")
+_GLUED_NUMBER = re.compile(r"([a-zæøå]+)(\d{1,2})")
+"""The list's noun and a number typed together ("råd7")."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -513,7 +515,15 @@ class QueryReader:
             return None
         if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
             return None  # the article's word, or a Danish word the article does not use
-        return self.analyzer.abbreviated(word) or self.lexicon.correction(word, as_name)
+        if glued := _GLUED_NUMBER.fullmatch(word):  # "råd7": the list's noun and a number
+            return " ".join(glued.groups()) if glued[1] in self.list_nouns else None
+        abbreviated = self.analyzer.abbreviated(word)
+        apart = None if abbreviated else self.lexicon.apart(word)
+        return (
+            abbreviated
+            or (" ".join(apart) if apart else None)
+            or self.lexicon.correction(word, as_name)
+        )
 
     def _english_typos(self, question: str) -> tuple[str, dict[str, str]]:
         """An English question with its typos read as the words meant, before the glossary

@@ -811,6 +811,34 @@ def test_the_view_of_the_article_and_its_person_is_answered(
 
 
 @pytest.mark.parametrize(
+    ("question", "typed", "read"),
+    [
+        ("hvorlænge har de arbejdet med mål og rammer", "hvorlænge", "hvor længe"),
+        ("hvordan ser karmpå digital sikkerhed", "karmpå", "karm på"),
+        ("Hvilkenkommune kom han fra?", "hvilkenkommune", "hvilken kommune"),
+        ("hvad siger råd7", "råd7", "råd 7"),
+    ],
+)
+def test_two_words_typed_without_a_space_are_read_apart(
+    lexical_assistant, question: str, typed: str, read: str
+) -> None:
+    answer = lexical_assistant.ask(question)
+    assert {"from": typed, "to": read} in answer.corrections
+    assert answer.answer == lexical_assistant.ask(question.replace(typed, read)).answer
+
+
+@pytest.mark.parametrize(
+    "word",
+    # Danish words wordfreq lacks, compounds of a prefix or with an ending, a typo, an
+    # acronym with a number, and a word with an English function word in it.
+    ["mellemledere", "udfase", "kontorchefen", "havegrill", "vorløbet", "nis2", "iskage"],
+)
+def test_words_that_only_look_run_together_stay_as_typed(lexical_assistant, word: str) -> None:
+    corrections = lexical_assistant.ask(f"hvad siger han om {word}").corrections
+    assert not any(" " in c["to"] and c["from"] == word for c in corrections)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Hvilken gevinst er der ved at tænke stort og begynde småt?",
