@@ -35,9 +35,9 @@ RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
 _MIN_TYPO_LENGTH = 3
 _ENGLISH_MARGIN = 1.0
-_FIRST_LETTER = 0.5
-"""What a typo in the first letter adds to the distance: typos hit it less often than the
-others, so a word with the same first letter wins a tie, but not a word one edit farther."""
+_FIRST_LETTER_ZIPF = 1.0
+"""Among typo readings as many edits away, how much more frequent (Zipf) a word with another
+first letter must be to win: typos hit the first letter less often than the others."""
 _PLAIN_SPELLINGS = {"aa": "å", "ae": "æ", "oe": "ø"}
 """How æ, ø and å are written without a Danish keyboard, beside the bare "a", "o" and "e"."""
 _BARE = {"a": ("a", "å", "æ"), "o": ("o", "ø"), "e": ("e", "æ")}
@@ -161,11 +161,19 @@ class Lexicon:
         ]
         if not matches:
             return None
-        cost = {c: d + (_FIRST_LETTER if c[0] != word[0] else 0) for c, d in matches}
-        best = min(cost.values())
-        nearest = [candidate for candidate, c in cost.items() if c == best]
-        # Among equally near words, prefer the article's own, then the more frequent one.
-        return max(nearest, key=lambda c: (c in self._corpus, self.zipf(c), c))
+        fewest = min(d for _, d in matches)
+        nearest = [c for c, d in matches if d == fewest]
+        # Among words as many edits away: the article's own first, then the most frequent,
+        # a word with another first letter counting as less frequent ("welv" is "selv", not
+        # the rare "well"; "marm" is the article's "karm", not "mark").
+        return max(
+            nearest,
+            key=lambda c: (
+                c in self._corpus,
+                self.zipf(c) - (_FIRST_LETTER_ZIPF if c[0] != word[0] else 0),
+                c,
+            ),
+        )
 
     def _restored(self, word: str) -> str | None:
         """The word with æ, ø or å put back where it was typed as "ae", "oe", "aa" or a bare
