@@ -132,8 +132,9 @@ class Lexicon:
         return classes.get(word, classes.get(self._lemma(word)))
 
     def is_known(self, word: str) -> bool:
-        """A Danish word, or a word of the corpus."""
-        return word in self._corpus or self.zipf(word) > 0
+        """A Danish word (``wordfreq``, or the word-class dictionary, which holds rare verbs
+        and adjectives wordfreq lacks: "fuske", "omslutte"), or a word of the corpus."""
+        return word in self._corpus or self.zipf(word) > 0 or word in _word_classes()
 
     def is_word(self, word: str) -> bool:
         """A word of the corpus, or a Danish word as written (not only by its lemma:

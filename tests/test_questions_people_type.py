@@ -24,6 +24,29 @@ def test_a_typo_is_corrected_and_reported(lexical_assistant) -> None:
     assert answer.to_dict()["corrections"] == answer.corrections
 
 
+@pytest.mark.parametrize(
+    ("question", "typed", "meant"),
+    [
+        ("Er digitalisering et mål i sig welv?", "welv", "selv"),
+        ("Hvilken fitel har Jan Struwe Poulsen?", "fitel", "titel"),
+        ("hvem er peter marm", "marm", "karm"),
+    ],
+)
+def test_of_typo_readings_equally_near_the_articles_and_the_commonest_win(
+    lexical_assistant, question: str, typed: str, meant: str
+) -> None:
+    """Not the rare word with the typed first letter ("well", "fidel", "mark")."""
+    answer = lexical_assistant.ask(question)
+    assert {"from": typed, "to": meant} in answer.corrections
+    assert not answer.abstained
+
+
+@pytest.mark.parametrize("word", ["fuske", "omslutte", "tindre", "forgrene"])
+def test_a_rare_danish_word_wordfreq_lacks_is_no_typo(lexical_assistant, word: str) -> None:
+    """The word-class dictionary knows it: "omslutte" is not "beslutte"."""
+    assert lexical_assistant.ask(f"hvad siger han om at {word}").corrections == []
+
+
 def test_names_and_acronyms_the_article_lacks_are_not_read_as_its_words(
     lexical_assistant,
 ) -> None:
