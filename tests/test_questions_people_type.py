@@ -702,6 +702,14 @@ def test_more_ways_to_ask_for_the_list_and_the_article(
     assert advice_of(answer) == advice and answer.confidence == "high"
 
 
+def test_who_was_interviewed_in_something_named_is_no_question_about_the_article(
+    lexical_assistant,
+) -> None:
+    answer = lexical_assistant.ask("hvem blev interviewet i interviewrunden")
+    assert "chefer og ledere" in answer.answer
+    assert "Artiklen handler om" not in answer.answer
+
+
 def test_everyday_words_alone_do_not_make_a_topic_the_article_lacks(lexical_assistant) -> None:
     answer = lexical_assistant.ask("er digi et mål i sig selv iflg direktøren")
     assert not answer.abstained and "middel" in answer.answer
