@@ -702,6 +702,19 @@ def test_more_ways_to_ask_for_the_list_and_the_article(
     assert advice_of(answer) == advice and answer.confidence == "high"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilken kommune kom han fra, før han blev ansat i Haderslev?",
+        "hvor kom han fra før haderslev",
+    ],
+)
+def test_where_someone_came_from_before_a_clause_is_still_asked(
+    lexical_assistant, question: str
+) -> None:
+    assert "Vejle Kommune" in lexical_assistant.ask(question).answer
+
+
 def test_who_was_interviewed_in_something_named_is_no_question_about_the_article(
     lexical_assistant,
 ) -> None:
