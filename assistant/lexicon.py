@@ -35,6 +35,9 @@ RARE_ZIPF = 3.0
 """Words at most this frequent are as specific as words get."""
 _MIN_TYPO_LENGTH = 3
 _ENGLISH_MARGIN = 1.0
+_ENGLISH_WORD_ZIPF = 2.0
+"""English words at least this frequent are words, not typos: "iterated" (2.4), "intranet"
+(2.5); "sveen" (1.3) and "reah" (1.4) are typos the web has by mistake."""
 _FIRST_LETTER_ZIPF = 1.0
 """Among typo readings as many edits away, how much more frequent (Zipf) a word with another
 first letter must be to win: typos hit the first letter less often than the others."""
@@ -60,6 +63,24 @@ stays "bor", not "bør" (5.5)."""
 def _word_classes() -> dict[str, str]:
     """Read on first need (30 ms): immutable package data."""
     return dict(line.split("\t") for line in load_lines("word_classes_da.txt.gz"))
+
+
+@cache
+def _headwords() -> frozenset[str]:
+    """Read on first need (about 60 ms): immutable package data, 115,606 words."""
+    return frozenset(load_lines("headwords_da.txt.gz"))
+
+
+_ENDINGS = ("erne", "ene", "ens", "ets", "er", "en", "et", "es", "ne", "e", "s")
+"""Danish inflection endings, longest first: "attesten" is the headword "attest" inflected."""
+
+
+def _listed(word: str) -> bool:
+    """Is the word, or the word without an inflection ending, a dictionary headword?"""
+    words = _headwords()
+    return word in words or any(
+        word.endswith(e) and word[: -len(e)] in words for e in _ENDINGS if len(word) > len(e) + 2
+    )
 
 
 @cache
@@ -241,6 +262,8 @@ class Lexicon:
         words ("hvilket råd", not "hvilke tråd")."""
         if len(word) < 5 or not word.isalpha() or self.is_word(word) or word in _word_classes():
             return None  # not its lemma: simplemma reads "hvilkenkommune" as "kommune"
+        if self.is_english_word(word) or _listed(word):
+            return None  # a loanword ("backend"), a rare word wordfreq lacks ("attesten")
         if any(d == 1 for _, d in self.near(word, keep_first=False)):
             return None
         splits = [(word[:cut], word[cut:]) for cut in range(2, len(word) - 1)]
@@ -256,10 +279,13 @@ class Lexicon:
         as written, or a form of the article's; not by its lemma, which simplemma guesses
         for any string), where the function word seldom begins (ends) a Danish word
         (``_function_word_compounds``): "hvor", "har" and "på" do so seldom, "ud", "for",
-        "mellem" (prefixes) and "en", "er", "de" (endings) often. English function words
-        ("is", "and") are no Danish ones: "iskage" is one word."""
+        "mellem" (prefixes) and "en", "er", "de" (endings) often; or two function words
+        that seldom do ("hvornårblev"). English function words ("is", "and") are no Danish
+        ones: "iskage" is one word."""
         table = _function_word_compounds()
-        if (left in table) == (right in table):
+        if left in table and right in table:  # "hvornårblev", "kanjeg"
+            return max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_OF_PART
+        if left not in table and right not in table:
             return False  # two content words make a compound ("topchefen")
         function, content, side = (left, right, 0) if left in table else (right, left, 1)
         productive = table[function][side] > _MAX_COMPOUNDS_OF_PART
@@ -271,6 +297,11 @@ class Lexicon:
         counts them?"""
         limit = _max_edits(word)
         return word != other and OSA.distance(word, other, score_cutoff=limit) <= limit
+
+    def is_english_word(self, word: str) -> bool:
+        """A word of English, if a rare one ("intranet", "swarming"); not a string the web
+        has by mistake now and then ("sveen", "reah")."""
+        return self._frequency(word, "en") >= _ENGLISH_WORD_ZIPF
 
     def is_common_english(self, word: str) -> bool:
         """An English word more than rarely used ("committee"; not "iot" or "bbr")."""

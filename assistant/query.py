@@ -279,7 +279,10 @@ class QueryReader:
         topic = _replaced(_without_framing(text), same)
         corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
-        thin = len(words) <= 1 or (len(words) <= 3 and _matches("followup", "anaphora", text))
+        # "Hvad er fordelen ved hjemmearbejde?" names its topic: the framing noun taken
+        # out leaves one word, but it is no thin follow-up to the conversation.
+        named = len(words) + _framing_nouns(text)
+        thin = named <= 1 or (named <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (
             _matches("followup", "cue", text) or self._goes_on(text) or thin
         )
@@ -518,7 +521,8 @@ class QueryReader:
         if glued := _GLUED_NUMBER.fullmatch(word):  # "råd7": the list's noun and a number
             return " ".join(glued.groups()) if glued[1] in self.list_nouns else None
         abbreviated = self.analyzer.abbreviated(word)
-        apart = None if abbreviated else self.lexicon.apart(word)
+        # A capitalised word is more often a name than two words: "Hansted", "Mygind".
+        apart = None if abbreviated or as_name else self.lexicon.apart(word)
         return (
             abbreviated
             or (" ".join(apart) if apart else None)
@@ -534,13 +538,19 @@ class QueryReader:
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         if not self.lexicon.is_english(tokens):
             return question, {}
+        names = _typed_as_names(question)
         typos = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
-            if self.lexicon.is_known(token) or self.lexicon.is_common_english(token):
+            name = token in names  # a name typed wrong is the article's name ("Petr", "Struve")
+            if token in self.translations or self.lexicon.is_known(token):
                 continue
-            near = self.lexicon.near_in(token, self._english_vocabulary)
+            if not name and self.lexicon.is_english_word(token):
+                continue  # a rare one too: "intranet", "swarming"
+            near = [c for c, _ in self.lexicon.near_in(token, self._english_vocabulary)]
+            if name:
+                near = [c for c in near if c in self.analyzer.names]
             if near:
-                typos[token] = near[0][0]
+                typos[token] = near[0]
         return _replaced(question, typos), typos
 
     def _focus(self, text: str) -> tuple[str, ...]:
@@ -733,6 +743,12 @@ def _replaced(text: str, words: dict[str, str]) -> str:
     if not words:
         return text
     return _TOKEN.sub(lambda m: words.get(m.group(0).lower(), m.group(0)), text)
+
+
+def _framing_nouns(text: str) -> int:
+    """How many nouns of the question only frame what it asks ("fordelen ved", "hans syn på")."""
+    answer_type = patterns()["answer_type"]
+    return sum(len(answer_type[name].findall(text)) for name in ("benefit", "view"))
 
 
 def _without_framing(text: str) -> str:

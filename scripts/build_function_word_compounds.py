@@ -1,5 +1,5 @@
 """Write ``assistant/data/function_word_compounds_da.txt``: how often each Danish function word
-begins or ends a compound.
+begins or ends a compound, and ``assistant/data/headwords_da.txt.gz``: the dictionary's words.
 
 Two words typed without the space between them ("hvorlænge", "karmpå") are read apart only
 where the function word is seldom part of a compound: "ud", "for" and "mellem" begin
@@ -7,6 +7,8 @@ hundreds of Danish words ("udfase", "mellemleder"), "en", "er" and "et" end them
 ("kontorchefen"), "have" and "mine" are nouns too ("havegrill", "guldmine"), while "hvor",
 "har" and "på" begin or end next to none. The counts are of the dictionary's headwords that
 are the function word and a dictionary word of four letters or more that is no function word.
+The headwords (lower-case, letters only) tell a rare Danish word that wordfreq lacks
+("attest", "guldmine", "hurtigtog") from two words typed together.
 
 Source: Stavekontrolden's Danish hunspell dictionary, as Debian ships it in ``hunspell-da``
 (``apt-get install hunspell-da``; GPL 2.0 / LGPL 2.1 / MPL 1.1); the function words are the
@@ -17,15 +19,16 @@ to rebuild the list: ``python scripts/build_function_word_compounds.py [path wit
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
 from bm25s.stopwords import STOPWORDS_DANISH
 from build_word_classes import WORD, entries
 
-OUT = (
-    Path(__file__).resolve().parent.parent / "assistant" / "data" / "function_word_compounds_da.txt"
-)
+DATA = Path(__file__).resolve().parent.parent / "assistant" / "data"
+OUT = DATA / "function_word_compounds_da.txt"
+HEADWORDS = DATA / "headwords_da.txt.gz"
 MIN_CONTENT = 4
 
 
@@ -60,6 +63,10 @@ def main() -> None:
     body = [f"{w}\t{b}\t{e}" for w, (b, e) in table.items()]
     OUT.write_text("\n".join([*header, *body, ""]), encoding="utf-8")
     print(f"{len(body)} function words from {len(words)} headwords -> {OUT}")
+    source = "# Headwords of Stavekontrolden's dictionary (hunspell-da; GPL/LGPL/MPL)"
+    listed = [source, *sorted(words), ""]
+    HEADWORDS.write_bytes(gzip.compress("\n".join(listed).encode(), mtime=0))
+    print(f"{len(words)} headwords -> {HEADWORDS}")
 
 
 if __name__ == "__main__":
