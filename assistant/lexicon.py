@@ -264,10 +264,10 @@ class Lexicon:
             return None  # not its lemma: simplemma reads "hvilkenkommune" as "kommune"
         if self.is_english_word(word) or _listed(word):
             return None  # a loanword ("backend"), a rare word wordfreq lacks ("attesten")
-        if any(d == 1 for _, d in self.near(word, keep_first=False)):
-            return None
         splits = [(word[:cut], word[cut:]) for cut in range(2, len(word) - 1)]
         fits = [s for s in splits if self._may_stand_apart(*s)]
+        if not fits or any(d == 1 for _, d in self.near(word, keep_first=False)):
+            return None  # the search for near words last: most unknown words do not split
         return max(
             fits,
             key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))),
