@@ -308,12 +308,17 @@ class Lexicon:
         return self._frequency(word, "en") > RARE_ZIPF
 
     def is_english(self, words: Sequence[str]) -> bool:
-        """Are most of the words clearly more frequent in English than in Danish?"""
-        if not words:
-            return False
+        """Are most of the words clearly more frequent in English than in Danish? Of the
+        words that say something: a typo ("contatc") is of neither language, nor is one of
+        the article's names ("Jesper")."""
         frequency = self._frequency
-        english = sum(frequency(w, "en") > frequency(w, "da") + _ENGLISH_MARGIN for w in words)
-        return english * 2 > len(words)
+        telling = [
+            w
+            for w in words
+            if w not in self._analyzer.names and (frequency(w, "en") or frequency(w, "da"))
+        ]
+        english = sum(frequency(w, "en") > frequency(w, "da") + _ENGLISH_MARGIN for w in telling)
+        return english * 2 > len(telling) > 0
 
 
 def _spellings(word: str) -> list[str]:

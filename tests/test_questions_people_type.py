@@ -444,6 +444,13 @@ def test_rare_english_words_are_no_typos_and_names_are_the_articles(lexical_assi
     assert {"from": "struve", "to": "struwe"} in named.corrections and not named.abstained
 
 
+def test_a_typo_and_a_name_do_not_make_an_english_question_danish(lexical_assistant) -> None:
+    """Of "How do I contatc Jesper?", the typo is of no language and the name of both."""
+    answer = lexical_assistant.ask("How do I contatc Jesper?")
+    assert {"from": "contatc", "to": "kontakt"} in answer.corrections
+    assert not answer.abstained and "Hosbond" in answer.answer
+
+
 def test_english_words_and_names_are_not_read_as_typos(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Is Mette Frederiksen the mayor of Haderslev?")
     assert answer.abstained
