@@ -916,9 +916,11 @@ def _meta(text: str, shape: ArticleShape) -> MetaField | None:
     meta = next((name for name, p in patterns()["meta"].items() if p.search(text)), None)
     if meta == "date" and _matches("answer_type", "revision", text):
         return None  # the front matter has the date of publication, not of a revision
+    # By the whole name or the surname alone ("Hvad er Karms titel?").
+    names = {n for person in shape.people for n in (person, person.split()[-1]) if len(n) > 2}
     if meta is None and any(
-        re.search(patterns()["who_is"].format(name=re.escape(person)), text, re.IGNORECASE)
-        for person in shape.people
+        re.search(patterns()["who_is"].format(name=re.escape(name)), text, re.IGNORECASE)
+        for name in names
     ):
         meta = "about"
     return meta  # type: ignore[return-value]
