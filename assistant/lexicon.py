@@ -97,6 +97,14 @@ def _max_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def _within_edits(word: str, candidates: Sequence[str]) -> list[tuple[str, int]]:
+    """The candidates at most ``_max_edits`` from the word, with their distance (optimal
+    string alignment: a swap of two letters is one edit)."""
+    limit = _max_edits(word)
+    found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    return [(candidate, int(distance)) for candidate, distance, _ in found]
+
+
 class Lexicon:
     """Danish frequencies and spelling correction against the analyzer's corpus words."""
 
@@ -235,24 +243,21 @@ class Lexicon:
             for candidate in self._by_length.get(length, ())
             if (candidate[0] == word[0] or not keep_first) and candidate != word
         ]
-        found = process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
-        )
-        return [(candidate, int(distance)) for candidate, distance, _ in found]
+        return _within_edits(word, candidates)
 
-    def near_in(self, word: str, words: Sequence[str]) -> list[tuple[str, int]]:
+    def near_in(self, word: str, words: Sequence[str]) -> list[str]:
         """The words a typo or two from the word (one in a short word) with its first
         letter, nearest first, then the more frequent in English (the words of an English
         question's typos: the glossary's and the corpus's)."""
         if len(word) <= _MIN_TYPO_LENGTH or not word.isalpha():
             return []
         limit = _max_edits(word)
-        candidates = [w for w in words if w[:1] == word[:1] and abs(len(w) - len(word)) <= limit]
-        found = process.extract(
-            word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
-        )
+        candidates = [
+            w for w in words if w[:1] == word[:1] and w != word and abs(len(w) - len(word)) <= limit
+        ]
+        found = _within_edits(word, candidates)
         ranked = sorted(found, key=lambda f: (f[1], -self._frequency(f[0], "en"), f[0]))
-        return [(candidate, int(distance)) for candidate, distance, _ in ranked]
+        return [candidate for candidate, _ in ranked]
 
     def apart(self, word: str) -> tuple[str, str] | None:
         """Two words typed without the space between them, one a function word
@@ -268,11 +273,7 @@ class Lexicon:
         fits = [s for s in splits if self._may_stand_apart(*s)]
         if not fits or any(d == 1 for _, d in self.near(word, keep_first=False)):
             return None  # the search for near words last: most unknown words do not split
-        return max(
-            fits,
-            key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))),
-            default=None,
-        )
+        return max(fits, key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))))
 
     def _may_stand_apart(self, left: str, right: str) -> bool:
         """One function word and one content word of three letters or more (a Danish word

@@ -546,7 +546,7 @@ class QueryReader:
                 continue
             if not name and self.lexicon.is_english_word(token):
                 continue  # a rare one too: "intranet", "swarming"
-            near = [c for c, _ in self.lexicon.near_in(token, self._english_vocabulary)]
+            near = self.lexicon.near_in(token, self._english_vocabulary)
             if name:
                 near = [c for c in near if c in self.analyzer.names]
             if near:
