@@ -319,7 +319,8 @@ class ExtractiveAnswerer:
             analysis, [s for s in sentences if self._states_time(analysis, s)]
         ):
             return False
-        for cue in (*CONTACT_CUES, "result"):  # a result: "Det styrker …", "gjorde det synligt"
+        # A result: "Det styrker …", "gjorde det synligt"; a day: "18. maj", not "sidste år".
+        for cue in (*CONTACT_CUES, "result", "day"):
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
         if not self._states_numbers(analysis.numbers, draft.citations):

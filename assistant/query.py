@@ -39,6 +39,7 @@ Cue = Literal[
     "where",
     "origin",
     "when",
+    "day",
     "result",
     "phone",
     "email",
@@ -107,13 +108,17 @@ class Quantity:
 
     kind: Literal["count", "money", "age", "duration", "measure"]
     unit: str | None = None
+    given: frozenset[str] = frozenset()
+    """The numbers the question states: they say what is asked about, not how many
+    ("Hvor mange kommuner er med i styregruppen for delprogram 6?" is not answered by "6")."""
 
     def answered_by(self, sentence: str, analyzer: Analyzer) -> bool:
         """Does the sentence state such an amount (a number, with the right unit after it)?"""
         types = patterns()["answer_type"]
         words = sentence.split()
         for i, word in enumerate(words):
-            if not types["number"].fullmatch(word.strip(",.;:()")):
+            number = word.strip(",.;:()").lower()
+            if not types["number"].fullmatch(number) or number in self.given:
                 continue
             after = " ".join(words[i + 1 : i + 4])
             if self.kind == "measure":
@@ -123,7 +128,8 @@ class Quantity:
             ):
                 return True
             if self.kind == "count" and self.unit:
-                stems = {analyzer.stem(w) for w in analyzer.words(after, strict=False)}
+                words_after = analyzer.words(after, strict=False)  # "halvandet års tid": "år"
+                stems = {analyzer.stem(f) for w in words_after for f in (w, analyzer.lemma(w))}
                 if analyzer.stem(self.unit) in stems:
                     return True
         return False
@@ -136,7 +142,8 @@ def _quantity(question: str, analyzer: Analyzer) -> Quantity | None:
         if match:
             following = analyzer.words(question[match.end() :])
             unit = following[0] if following and kind == "count" else None
-            return Quantity(kind, unit)  # type: ignore[arg-type]
+            given = frozenset(n.lower() for n in types["number"].findall(question))
+            return Quantity(kind, unit, given)  # type: ignore[arg-type]
     return None
 
 
@@ -783,8 +790,18 @@ def _referred(text: str, cues: Sequence[Cue], shape: ArticleShape) -> tuple[str,
 def _cues(text: str) -> tuple[Cue, ...]:
     """What the question asks about; "hvor … fra?" asks where from, not where: a sentence
     with "fra Vejle" answers it once, not twice, and "i Haderslev" does not."""
-    cues = tuple(c for c, p in patterns()["cues"].items() if p.search(text))
+    found = {c: [m.span() for m in p.finditer(text)] for c, p in patterns()["cues"].items()}
+    cues = tuple(c for c, own in found.items() if own and not _within_opposite(c, own, found))
     return tuple(c for c in cues if c != "where") if "origin" in cues else cues
+
+
+def _within_opposite(
+    cue: str, spans: Sequence[tuple[int, int]], found: dict[str, list[tuple[int, int]]]
+) -> bool:
+    """Is every match of the cue part of a match of its opposite? "da den nuværende direktør
+    tiltrådte" asks about the time before; "nuværende" in it says who, not when."""
+    around = found.get(OPPOSITE_CUES.get(cue, ""), [])
+    return all(any(a <= s and e <= b for a, b in around) for s, e in spans)
 
 
 def _subject(tokens: Sequence[str]) -> list[str]:

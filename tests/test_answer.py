@@ -74,6 +74,10 @@ def test_all_seven_are_listed_each_cited(lexical_assistant) -> None:
         "Hvem var direktør i Haderslev før ham?",
         # How long needs a number of years or months: "de to konsulenter" is none.
         "hvor længe har Jan Struwe Poulsen været ansat",
+        # The question's own number says what is asked about, not how many.
+        "Hvor mange kommuner sidder i styregruppen for delprogram 6?",
+        # A calendar day is asked: "sidste år" gives a year.
+        "På hvilken dato blev den nye styrelsesvedtægt vedtaget?",
     ],
 )
 def test_abstains_when_the_article_does_not_say(lexical_assistant, question: str) -> None:

@@ -399,6 +399,7 @@ def test_a_part_the_article_cannot_answer_is_said_so(lexical_assistant) -> None:
         # The best passage's "så vi nu kan tillade os …" says nothing of how it is organised.
         ("hvordan er it organiseret nu", "selvstændig central stab"),
         ("Hvor var digitaliseringsarbejdet placeret, da han startede?", "fagforvaltning"),
+        ("hvor mange år har de arbejdet med mål og rammer", "halvandet års tid"),
         ("hvor kom peter karm fra", "fra et job som økonomidirektør i Vejle"),
         ("hvor lang tid har de brugt på mål og rammer", "halvandet års tid"),
         ("Har sikkerhed og den digitale udvikling altid hørt sammen?", "Engang var det mere"),
@@ -414,6 +415,14 @@ def test_now_before_and_where_from_get_the_sentence_that_says_it(
     answer = lexical_assistant.ask(question)
     assert quoted in answer.answer
     assert answer.confidence == "high", "the passage that says it comes first, not a hedge"
+
+
+def test_a_clause_about_when_he_began_asks_about_before(lexical_assistant) -> None:
+    # "nuværende" in a clause about the time he began says who, not when.
+    answer = lexical_assistant.ask(
+        "Hvor lå det digitale område, da den nuværende direktør begyndte?"
+    )
+    assert "fagforvaltning" in answer.answer
 
 
 def test_english_questions_get_danish_quotes(lexical_assistant) -> None:
