@@ -262,7 +262,7 @@ class QueryReader:
         )
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
+        question = _cased(self._direct(_without_chatter(typed)), self._says_nothing_by_capitals)
         question, typos = self._english_typos(question)
         text, corrections, english = self.repair(question)
         corrections = _from_typed(typos, corrections)
@@ -325,6 +325,21 @@ class QueryReader:
             parts_as_typed=_as_typed(question, parts) if len(parts) > 1 else (),
             doc_id=doc_id,
         )
+
+    def _direct(self, question: str) -> str:
+        """The question an indirect one asks: "kan du fortælle mig, hvem der står bag
+        rådene" -> "hvem står bag rådene". Only after words that speak to the assistant or
+        of the one asking, and none the article uses: "jeg skal ha fat i ham fra Komponent,
+        hvad er hans mail" and "Skal vi se digitalisering som …, eller hvordan skal det
+        forstås?" say what they are about first."""
+        words = patterns()["words"]
+        match = words["indirect"].match(question)
+        if not match or not words["asker"].search(match["lead"]):
+            return question
+        lead = [w for w in self.analyzer.words(match["lead"]) if not words["asker"].fullmatch(w)]
+        if any(self.analyzer.uses(w) and self.lexicon.specificity(w) for w in lead):
+            return question
+        return _as_asked(match["clause"])
 
     def _says_nothing_by_capitals(self, word: str) -> bool:
         """A word Danish, English or the corpus knows, or reads as an abbreviation or a typo
@@ -696,8 +711,18 @@ def _without_chatter(question: str) -> str:
     vide:") or a sign-off after it ("på forhånd tak", "mvh Lone", ":)"): no topic, and a
     signature's name is no one the question asks about."""
     words = patterns()["words"]
-    text = words["lead_in"].sub("", words["opener"].sub("", question))
-    return words["sign_off"].sub("", text)
+    text = words["sign_off"].sub("", words["opener"].sub("", question))
+    after_lead_in = words["lead_in"].sub("", text)
+    return _as_asked(after_lead_in) if after_lead_in != text else text
+
+
+def _as_asked(clause: str) -> str:
+    """An indirect question in the order of the question it asks: "hvem der står bag
+    rådene" -> "hvem står bag rådene", "hvem Peter Karm er" -> "hvem er Peter Karm"."""
+    words = patterns()["words"]
+    clause = words["relative_der"].sub(r"\1", clause)
+    clause = words["clause_order"].sub(r"\g<asks> \g<verb> \g<subject>", clause)
+    return " ".join(clause.split())
 
 
 def _cased(question: str, known: Callable[[str], bool]) -> str:

@@ -26,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
-from assistant.danish import THESAURUS, Analyzer
+from assistant.danish import THESAURUS, Analyzer, as_digits
 from assistant.lexicon import Lexicon
 from assistant.query import (
     ArticleShape,
@@ -110,10 +110,12 @@ class LexicalIndex:
     def forms(self, word: str) -> list[str]:
         """The corpus terms a question word stands for: its stem, compound parts, near stems."""
         stem = self.analyzer.stem(word)
-        forms = [stem] if stem in self._idf else []
-        parts = [p for p in self.analyzer.compound_parts(word) if p in self._idf]
+        forms = [f for f in (stem, as_digits(word)) if f in self._idf]
+        parts = self.analyzer.compound_parts(word)
+        if not all(p in self._idf for p in parts):
+            parts = ()  # "borgmester" is no "borgere": "borg" alone is another word
         near = [n for n in self.analyzer.near_stems(stem) if n in self._idf]
-        return forms + (parts or near)
+        return forms + (list(parts) or near)
 
     def in_article(self, word: str) -> bool:
         """Does the article use the word: itself, a near form, or all its compound parts in
@@ -123,7 +125,7 @@ class LexicalIndex:
             forms = [set(self.forms(part)) for part in word.split("-")]
             return any(all(f & terms for f in forms) for terms in self._doc_terms)
         stem = self.analyzer.stem(word)
-        if stem in self._idf or self.analyzer.near_stems(stem):
+        if stem in self._idf or as_digits(word) in self._idf or self.analyzer.near_stems(stem):
             return True
         parts = self.analyzer.compound_parts(word)
         return bool(parts) and any(set(parts) <= terms for terms in self._doc_terms)

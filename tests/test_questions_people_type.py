@@ -365,6 +365,31 @@ def test_a_statement_before_a_question_is_its_context_not_a_part(lexical_assista
 
 
 @pytest.mark.parametrize(
+    ("asked", "direct"),
+    [
+        ("ved du hvem artiklen handler om", "Hvem handler artiklen om?"),
+        ("kan du fortælle mig, hvem der står bag de syv råd", "Hvem står bag de syv råd?"),
+        ("jeg er i tvivl om hvilken dato artiklen er fra", "Hvilken dato er artiklen fra?"),
+        ("jeg vil gerne vide, hvilken stilling Peter Karm har", "Hvilken stilling har Peter Karm?"),
+        ("står der i artiklen hvad han mener om sikkerhed", "Hvad mener han om sikkerhed?"),
+        ("do you know who the article is about", "Who is the article about?"),
+    ],
+)
+def test_a_question_asked_indirectly_is_answered_as_asked(
+    lexical_assistant, asked: str, direct: str
+) -> None:
+    indirect = lexical_assistant.ask(asked)
+    assert not indirect.abstained
+    assert indirect.answer == lexical_assistant.ask(direct).answer
+
+
+def test_words_about_the_topic_before_a_question_word_are_kept(lexical_assistant) -> None:
+    # "Komponent" says whose e-mail address is asked for: no lead-in to leave out.
+    answer = lexical_assistant.ask("jeg skal ha fat i ham fra Komponent hvad er hans mail")
+    assert "jeho@komponent.dk" in answer.answer
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Hvad siger han om sikkerhed vedr. hvordan den tænkes ind?",  # an abbreviation's period
@@ -415,6 +440,11 @@ def test_now_before_and_where_from_get_the_sentence_that_says_it(
     answer = lexical_assistant.ask(question)
     assert quoted in answer.answer
     assert answer.confidence == "high", "the passage that says it comes first, not a hedge"
+
+
+def test_a_number_in_words_is_the_number_in_digits(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("Hvem står bag de syv råd?")
+    assert not answer.abstained and "Peter Karm" in answer.answer
 
 
 def test_a_clause_about_when_he_began_asks_about_before(lexical_assistant) -> None:
