@@ -279,6 +279,8 @@ class ExtractiveAnswerer:
         return any(map(self._lexical.weight, self._lexical.article_words(analysis)))
 
     def _structural(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
+        if analysis.meta == "summary":
+            return self._summary(analysis, docs)
         if analysis.all_advice:
             return self._all_advice(analysis, docs)
         if analysis.advice:
@@ -483,6 +485,20 @@ class ExtractiveAnswerer:
             for c in citations
         )
         return Draft("\n".join(lines), tuple(citations))
+
+    def _summary(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
+        """The article's own summary, its lead, then its list of advice: what it says in
+        its words, each part cited ("kan du opsummere artiklen?")."""
+        lead = next((d for d in _of_article(analysis, docs) if d.metadata["kind"] == "lead"), None)
+        listed = self._all_advice(analysis, docs)
+        if lead is None:
+            return listed
+        first = citation(1, lead, split_sentences(lead.page_content))
+        items = [replace(c, n=c.n + 1) for c in listed.citations]
+        answer = f"{first.quote} [1]\n" + _renumber(
+            listed.answer, {c.n: c.n + 1 for c in listed.citations}
+        )
+        return Draft(answer, (first, *items))
 
     def _advice(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
         by_number = {d.metadata.get("advice"): d for d in _of_article(analysis, docs)}

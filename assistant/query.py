@@ -29,7 +29,7 @@ from assistant.danish import (
 from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
-MetaField = Literal["date", "title", "about"]
+MetaField = Literal["date", "title", "about", "summary"]
 Cue = Literal[
     "now",
     "before",
@@ -334,12 +334,28 @@ class QueryReader:
         forstås?" say what they are about first."""
         words = patterns()["words"]
         match = words["indirect"].match(question)
-        if not match or not words["asker"].search(match["lead"]):
+        if not match or not (
+            words["asker"].search(match["lead"]) or self._imperative(match["lead"])
+        ):
             return question
         lead = [w for w in self.analyzer.words(match["lead"]) if not words["asker"].fullmatch(w)]
         if any(self.analyzer.uses(w) and self.lexicon.specificity(w) for w in lead):
             return question
         return _as_asked(match["clause"])
+
+    def _imperative(self, lead: str) -> bool:
+        """One word that asks for something to be done ("opsummer", "forklar", "beskriv"):
+        the stem of a Danish verb, which with an -e is its infinitive (a topic word typed
+        first, "sikkerhed, hvad siger han?", is none)."""
+        typed = lead.split()
+        if len(typed) != 1 or not typed[0].isalpha() or not typed[0].islower():
+            return False
+        word, lexicon = typed[0], self.lexicon
+        infinitives = (word + "e", word + word[-1] + "e")  # "forklar(e)", "fortæl(le)"
+        return lexicon._class(word) not in ("noun", "adjective") and any(
+            lexicon.is_verb(i) or (lexicon.is_word(i) and lexicon._class(i) is None)
+            for i in infinitives
+        )
 
     def _says_nothing_by_capitals(self, word: str) -> bool:
         """A word Danish, English or the corpus knows, or reads as an abbreviation or a typo

@@ -355,7 +355,8 @@ class HybridRetriever(BaseRetriever):
             fused = fused + CUE_WEIGHT * self._cues(analysis)
             fused = fused + PHRASE_WEIGHT * self._phrases(analysis.text)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
-        k = max(self.k, len(analysis.advice), self._advice_count(analysis) * analysis.all_advice)
+        whole = analysis.all_advice or analysis.meta == "summary"  # the list, and the lead
+        k = max(self.k, len(analysis.advice), (self._advice_count(analysis) + 1) * whole)
         documents = [
             self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
         ]
@@ -448,14 +449,17 @@ class HybridRetriever(BaseRetriever):
     def _structure(self, analysis: QueryAnalysis) -> np.ndarray:
         boost = np.zeros(len(self.chunks))
         count = self._advice_count(analysis)
+        summary = analysis.meta == "summary"
         for i, chunk in enumerate(self.chunks):
             if chunk.doc_id != analysis.doc_id:
                 continue
             if chunk.advice is not None and chunk.advice in analysis.advice:
                 boost[i] = _STRUCTURE_BOOST - analysis.advice.index(chunk.advice)
-            elif chunk.advice is not None and analysis.all_advice:
+            elif chunk.advice is not None and (analysis.all_advice or summary):
                 boost[i] = _STRUCTURE_BOOST + count - chunk.advice
-            elif chunk.kind == "meta" and analysis.meta:
+            elif chunk.kind == "lead" and summary:
+                boost[i] = _STRUCTURE_BOOST + count + 1  # the article's own summary first
+            elif chunk.kind == "meta" and analysis.meta and not summary:
                 boost[i] = _STRUCTURE_BOOST
             elif chunk.kind == "lead" and analysis.meta == "about":
                 boost[i] = _STRUCTURE_BOOST / 2

@@ -373,6 +373,9 @@ def test_a_statement_before_a_question_is_its_context_not_a_part(lexical_assista
         ("jeg vil gerne vide, hvilken stilling Peter Karm har", "Hvilken stilling har Peter Karm?"),
         ("står der i artiklen hvad han mener om sikkerhed", "Hvad mener han om sikkerhed?"),
         ("do you know who the article is about", "Who is the article about?"),
+        # A request verb first: "forklar", "beskriv" ask for the clause after them.
+        ("forklar hvorfor sikkerhed er vigtig", "Hvorfor er sikkerhed vigtig?"),
+        ("beskriv hvordan it er organiseret nu", "Hvordan er it organiseret nu?"),
     ],
 )
 def test_a_question_asked_indirectly_is_answered_as_asked(
@@ -440,6 +443,24 @@ def test_now_before_and_where_from_get_the_sentence_that_says_it(
     answer = lexical_assistant.ask(question)
     assert quoted in answer.answer
     assert answer.confidence == "high", "the passage that says it comes first, not a hedge"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Kan du opsummere artiklen?", "hvad er hovedpointerne", "Summarize the article, please"],
+)
+def test_a_summary_is_the_lead_and_the_list_each_cited(lexical_assistant, question) -> None:
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and answer.confidence == "high"
+    labels = [c.label for c in answer.citations]
+    assert labels[0] == "Indledning"
+    assert [c.advice for c in answer.citations[1:]] == list(range(1, 8))
+    assert answer.answer.count("[") == len(answer.citations) == 8
+
+
+def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("opsummer hvad han siger om sikkerhed")
+    assert 1 <= len(answer.citations) < 8 and "sikkerhed" in answer.answer.lower()
 
 
 def test_a_number_in_words_is_the_number_in_digits(lexical_assistant) -> None:
