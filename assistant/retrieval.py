@@ -111,11 +111,13 @@ class LexicalIndex:
         """The corpus terms a question word stands for: its stem, compound parts, near stems."""
         stem = self.analyzer.stem(word)
         forms = [f for f in (stem, as_digits(word)) if f in self._idf]
-        parts = self.analyzer.compound_parts(word)
+        parts = list(self.analyzer.compound_parts(word))
         if not all(p in self._idf for p in parts):
-            parts = ()  # "borgmester" is no "borgere": "borg" alone is another word
+            # "borgmester" is no "borgere" ("borg" alone is another word); "datasikkerhed"
+            # is a kind of "sikkerhed".
+            parts = [head] if (head := self._head(word)) else []
         near = [n for n in self.analyzer.near_stems(stem) if n in self._idf]
-        return forms + (list(parts) or near)
+        return forms + (parts or near)
 
     def in_article(self, word: str) -> bool:
         """Does the article use the word: itself, a near form, or all its compound parts in
@@ -129,6 +131,30 @@ class LexicalIndex:
             return True
         parts = self.analyzer.compound_parts(word)
         return bool(parts) and any(set(parts) <= terms for terms in self._doc_terms)
+
+    def speaks_of(self, word: str) -> bool:
+        """Does the article speak of the word, if only of its kind: the word itself, or the
+        head of a compound ("datasikkerhed" is a kind of "sikkerhed") when that head says
+        something ("hjemmearbejde" is no kind of the article's everyday "arbejde")."""
+        return self.in_article(word) or self._head(word) is not None
+
+    def _head(self, word: str) -> str | None:
+        """The corpus stem of a compound's last part, the kind of thing it names, when that
+        part says something on its own (not "arbejde" in "hjemmearbejde")."""
+        parts = self.analyzer.compound_parts(word)
+        if len(parts) < 2 or parts[-1] not in self._idf:
+            return None
+        lexicon = self.lexicon
+        for cut in range(3, len(word) - 4):  # the longest head first
+            modifier, head = word[:cut], word[cut:]
+            if self.analyzer.stem(head) != parts[-1]:
+                continue
+            # Two words, not an accident of letters ("borgmesteren" is no "borgm" + "esteren").
+            words = lexicon.is_word(modifier) or lexicon.is_word(modifier[:-1])
+            return (
+                parts[-1] if words and lexicon.is_word(head) and lexicon.specificity(head) else None
+            )
+        return None
 
     def article_words(self, analysis: QueryAnalysis) -> tuple[str, ...]:
         """The question's words that can be in the article: in an English question, the
@@ -167,6 +193,9 @@ class LexicalIndex:
         words = list(dict.fromkeys(words))
         weights = [self.weight(w) for w in words]
         forms = [self.forms(w) for w in words]
+        # A compound the article has only the kind of ("datasikkerhed": "sikkerhed") is not
+        # covered: the answer says the article does not say it directly.
+        forms = [f if self.in_article(w) else [] for w, f in zip(words, forms, strict=True)]
         total = sum(weights)
         out = []
         for present in self._doc_terms:
@@ -191,7 +220,7 @@ class LexicalIndex:
         weighs less than ``min_weight`` (everyday words: "fordel", "starte", "ifølge") has no
         topic the article must hold.
         """
-        missing_focus = [w for w in focus if not self.in_article(w)]
+        missing_focus = [w for w in focus if not self.speaks_of(w)]
         if missing_focus:
             return tuple(missing_focus)
         weights = {w: self.weight(w) for w in dict.fromkeys(words)}
@@ -199,7 +228,7 @@ class LexicalIndex:
         if heaviest <= 0 or heaviest < min_weight:
             return ()
         topic = [w for w, weight in weights.items() if weight >= topic_share * heaviest]
-        return () if any(self.in_article(w) for w in topic) else tuple(topic)
+        return () if any(self.speaks_of(w) for w in topic) else tuple(topic)
 
 
 def _named_kinds(sentences: Sequence[str], stem: Callable[[str], str]) -> frozenset[str]:

@@ -463,6 +463,16 @@ def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> Non
     assert 1 <= len(answer.citations) < 8 and "sikkerhed" in answer.answer.lower()
 
 
+@pytest.mark.parametrize("kind", ["datasikkerhed", "informationssikkerhed", "cybersikkerhed"])
+def test_a_kind_of_what_the_article_speaks_of_is_answered_with_a_hedge(
+    lexical_assistant, kind: str
+) -> None:
+    answer = lexical_assistant.ask(f"hvad siger han om {kind}")
+    assert not answer.abstained and answer.confidence == "low"
+    assert "sikkerhed" in answer.answer.lower()
+    assert answer.answer.startswith("Artiklen siger det ikke direkte")
+
+
 def test_a_number_in_words_is_the_number_in_digits(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Hvem står bag de syv råd?")
     assert not answer.abstained and "Peter Karm" in answer.answer
