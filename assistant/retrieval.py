@@ -141,19 +141,19 @@ class LexicalIndex:
     def _head(self, word: str) -> str | None:
         """The corpus stem of a compound's last part, the kind of thing it names, when that
         part says something on its own (not "arbejde" in "hjemmearbejde")."""
-        parts = self.analyzer.compound_parts(word)
-        if len(parts) < 2 or parts[-1] not in self._idf:
+        if "-" in word or len(word) > 40:
             return None
         lexicon = self.lexicon
-        for cut in range(3, len(word) - 4):  # the longest head first
+        for cut in range(3, len(word) - 4):  # the longest head first, of five letters or more
             modifier, head = word[:cut], word[cut:]
-            if self.analyzer.stem(head) != parts[-1]:
+            stem = self.analyzer.stem(head)
+            if stem not in self._idf or not lexicon.is_word(head):
                 continue
             # Two words, not an accident of letters ("borgmesteren" is no "borgm" + "esteren").
-            words = lexicon.is_word(modifier) or lexicon.is_word(modifier[:-1])
-            return (
-                parts[-1] if words and lexicon.is_word(head) and lexicon.specificity(head) else None
-            )
+            if (lexicon.is_word(modifier) or lexicon.is_word(modifier[:-1])) and (
+                lexicon.specificity(head) and lexicon.may_be_noun(head)
+            ):
+                return stem  # a noun: "oversætte" is no kind of "sætte"
         return None
 
     def article_words(self, analysis: QueryAnalysis) -> tuple[str, ...]:
