@@ -279,7 +279,7 @@ class ExtractiveAnswerer:
         return any(map(self._lexical.weight, self._lexical.article_words(analysis)))
 
     def _structural(self, analysis: QueryAnalysis, docs: Sequence[Document]) -> Draft:
-        if analysis.meta == "summary":
+        if analysis.summary:
             return self._summary(analysis, docs)
         if analysis.all_advice:
             return self._all_advice(analysis, docs)

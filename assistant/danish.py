@@ -194,8 +194,6 @@ class Analyzer:
             lemma_stem = self.stem(self.lemma(word))
             if lemma_stem != stem:
                 out.append(lemma_stem)
-            if number := as_digits(word):
-                out.append(number)  # "de syv råd" are "de 7 råd"
             parts = self.compound_parts(word)
             out.extend(parts)
             # "politikerne" splits into common words ("politi" + "kerne") the article lacks;
@@ -363,12 +361,6 @@ _CHAT_WORD_ZIPF = 3.0
 shortened name ("hdl" 2.7, "sdb" 2.1)."""
 _VOWELS = re.compile("[aeiouyæøåäöüé]")
 _MID_SENTENCE = re.compile(r"(?<=[\w,] )[A-Za-zÆØÅæøå]+")
-
-
-def as_digits(word: str) -> str | None:
-    """A number word written in digits ("syv" -> "7"); not "en", "et", "one": articles."""
-    number = CARDINALS.get(word, 0)
-    return str(number) if number > 1 else None
 
 
 def _in_order(letters: str, word: str) -> bool:

@@ -29,7 +29,7 @@ from assistant.danish import (
 from assistant.lexicon import Lexicon
 from assistant.resources import read_text
 
-MetaField = Literal["date", "title", "about", "summary"]
+MetaField = Literal["date", "title", "about"]
 Cue = Literal[
     "now",
     "before",
@@ -86,6 +86,11 @@ def patterns() -> dict[str, Any]:
         }
 
     raw["injection"]["patterns"] = [_any_keyboard(p) for p in raw["injection"]["patterns"]]
+    words = raw["words"]
+    for name, value in words.items():  # "{question_word}": a part several patterns share
+        for part in ("question_word", "finite_verb", "how_much"):
+            value = value.replace("{" + part + "}", words[part])
+        words[name] = value
     tables = {name: compiled(table) for name, table in raw.items() if name != "meta"}
     tables["meta"] = compiled({k: v for k, v in raw["meta"].items() if k != "who_is"})
     tables["who_is"] = raw["meta"]["who_is"]
@@ -109,8 +114,8 @@ class Quantity:
     kind: Literal["count", "money", "age", "duration", "measure"]
     unit: str | None = None
     given: frozenset[str] = frozenset()
-    """The numbers the question states: they say what is asked about, not how many
-    ("Hvor mange kommuner er med i styregruppen for delprogram 6?" is not answered by "6")."""
+    """The numbers the question states, as digits: they say what is asked about, not how
+    many ("… i styregruppen for delprogram seks?" is not answered by "delprogram 6")."""
 
     def answered_by(self, sentence: str, analyzer: Analyzer) -> bool:
         """Does the sentence state such an amount (a number, with the right unit after it)?"""
@@ -118,7 +123,10 @@ class Quantity:
         words = sentence.split()
         for i, word in enumerate(words):
             number = word.strip(",.;:()").lower()
-            if not types["number"].fullmatch(number) or number in self.given:
+            if (
+                not types["number"].fullmatch(number)
+                or str(CARDINALS.get(number, number)) in self.given
+            ):
                 continue
             after = " ".join(words[i + 1 : i + 4])
             if self.kind == "measure":
@@ -128,8 +136,7 @@ class Quantity:
             ):
                 return True
             if self.kind == "count" and self.unit:
-                words_after = analyzer.words(after, strict=False)  # "halvandet års tid": "år"
-                stems = {analyzer.stem(f) for w in words_after for f in (w, analyzer.lemma(w))}
+                stems = {analyzer.stem(w) for w in analyzer.words(after, strict=False)}
                 if analyzer.stem(self.unit) in stems:
                     return True
         return False
@@ -142,8 +149,7 @@ def _quantity(question: str, analyzer: Analyzer) -> Quantity | None:
         if match:
             following = analyzer.words(question[match.end() :])
             unit = following[0] if following and kind == "count" else None
-            given = frozenset(n.lower() for n in types["number"].findall(question))
-            return Quantity(kind, unit, given)  # type: ignore[arg-type]
+            return Quantity(kind, unit, frozenset(stated_numbers(question)))  # type: ignore[arg-type]
     return None
 
 
@@ -193,6 +199,8 @@ class QueryAnalysis:
     write alike ("budget", "chatbot") included: the words that can be in a Danish article."""
     advice: tuple[int, ...] = ()
     all_advice: bool = False
+    summary: bool = False
+    """The whole article summed up ("kan du opsummere artiklen?"): its lead and its list."""
     neighbour: Neighbour | None = None
     meta: MetaField | None = None
     injection: bool = False
@@ -231,7 +239,7 @@ class QueryAnalysis:
 
     @property
     def structural(self) -> bool:
-        return bool(self.advice or self.all_advice or self.meta)
+        return bool(self.advice or self.all_advice or self.summary or self.meta)
 
 
 @dataclass
@@ -262,7 +270,7 @@ class QueryReader:
         )
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        question = _cased(self._direct(_without_chatter(typed)), self._says_nothing_by_capitals)
+        question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
         question, typos = self._english_typos(question)
         text, corrections, english = self.repair(question)
         corrections = _from_typed(typos, corrections)
@@ -294,8 +302,11 @@ class QueryReader:
             _matches("followup", "cue", text) or self._goes_on(text) or thin
         )
         meta = _meta(text, shape) or _meta(question, shape)
+        summary = _matches("answer_type", "summary", text) or _matches(
+            "answer_type", "summary", question
+        )
         context = ""
-        if followup and not (advice or all_advice or meta or neighbour):
+        if followup and not (advice or all_advice or meta or neighbour or summary):
             context = _conversation(history)
         return QueryAnalysis(
             text=meant,  # after the intents, read in the words as typed
@@ -305,6 +316,7 @@ class QueryReader:
             glossed=glossed,
             advice=advice,
             all_advice=all_advice,
+            summary=summary,
             neighbour=neighbour,
             meta=meta,
             injection=any(p.search(typed) for p in patterns()["injection"]["patterns"]),
@@ -324,37 +336,6 @@ class QueryReader:
             parts=parts if len(parts) > 1 else (),
             parts_as_typed=_as_typed(question, parts) if len(parts) > 1 else (),
             doc_id=doc_id,
-        )
-
-    def _direct(self, question: str) -> str:
-        """The question an indirect one asks: "kan du fortælle mig, hvem der står bag
-        rådene" -> "hvem står bag rådene". Only after words that speak to the assistant or
-        of the one asking, and none the article uses: "jeg skal ha fat i ham fra Komponent,
-        hvad er hans mail" and "Skal vi se digitalisering som …, eller hvordan skal det
-        forstås?" say what they are about first."""
-        words = patterns()["words"]
-        match = words["indirect"].match(question)
-        if not match or not (
-            words["asker"].search(match["lead"]) or self._imperative(match["lead"])
-        ):
-            return question
-        lead = [w for w in self.analyzer.words(match["lead"]) if not words["asker"].fullmatch(w)]
-        if any(self.analyzer.uses(w) and self.lexicon.specificity(w) for w in lead):
-            return question
-        return _as_asked(match["clause"])
-
-    def _imperative(self, lead: str) -> bool:
-        """One word that asks for something to be done ("opsummer", "forklar", "beskriv"):
-        the stem of a Danish verb, which with an -e is its infinitive (a topic word typed
-        first, "sikkerhed, hvad siger han?", is none)."""
-        typed = lead.split()
-        if len(typed) != 1 or not typed[0].isalpha() or not typed[0].islower():
-            return False
-        word, lexicon = typed[0], self.lexicon
-        infinitives = (word + "e", word + word[-1] + "e")  # "forklar(e)", "fortæl(le)"
-        return lexicon._class(word) not in ("noun", "adjective") and any(
-            lexicon.is_verb(i) or (lexicon.is_word(i) and lexicon._class(i) is None)
-            for i in infinitives
         )
 
     def _says_nothing_by_capitals(self, word: str) -> bool:
@@ -724,15 +705,19 @@ def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) ->
 
 def _without_chatter(question: str) -> str:
     """The question without a greeting or interjection before it, a lead-in ("jeg vil gerne
-    vide:") or a sign-off after it ("på forhånd tak", "mvh Lone", ":)"): no topic, and a
-    signature's name is no one the question asks about."""
+    vide:", "ved du hvem der …") or a sign-off after it ("på forhånd tak", "mvh Lone", ":)"):
+    no topic, and a signature's name is no one the question asks about. An indirect question
+    is read in a question's order."""
     words = patterns()["words"]
     text = words["sign_off"].sub("", words["opener"].sub("", question))
     after_lead_in = words["lead_in"].sub("", text)
-    return _as_asked(after_lead_in) if after_lead_in != text else text
+    indirect = words["indirect"].match(after_lead_in)
+    if indirect or after_lead_in != text:  # "jeg vil gerne vide, hvem Peter Karm er"
+        return _in_question_order(indirect["clause"] if indirect else after_lead_in)
+    return text
 
 
-def _as_asked(clause: str) -> str:
+def _in_question_order(clause: str) -> str:
     """An indirect question in the order of the question it asks: "hvem der står bag
     rådene" -> "hvem står bag rådene", "hvem Peter Karm er" -> "hvem er Peter Karm"."""
     words = patterns()["words"]

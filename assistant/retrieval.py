@@ -26,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
-from assistant.danish import THESAURUS, Analyzer, as_digits
+from assistant.danish import THESAURUS, Analyzer
 from assistant.lexicon import Lexicon
 from assistant.query import (
     ArticleShape,
@@ -110,7 +110,7 @@ class LexicalIndex:
     def forms(self, word: str) -> list[str]:
         """The corpus terms a question word stands for: its stem, compound parts, near stems."""
         stem = self.analyzer.stem(word)
-        forms = [f for f in (stem, as_digits(word)) if f in self._idf]
+        forms = [stem] if stem in self._idf else []
         parts = list(self.analyzer.compound_parts(word))
         if not all(p in self._idf for p in parts):
             # "borgmester" is no "borgere" ("borg" alone is another word); "datasikkerhed"
@@ -127,7 +127,7 @@ class LexicalIndex:
             forms = [set(self.forms(part)) for part in word.split("-")]
             return any(all(f & terms for f in forms) for terms in self._doc_terms)
         stem = self.analyzer.stem(word)
-        if stem in self._idf or as_digits(word) in self._idf or self.analyzer.near_stems(stem):
+        if stem in self._idf or self.analyzer.near_stems(stem):
             return True
         parts = self.analyzer.compound_parts(word)
         return bool(parts) and any(set(parts) <= terms for terms in self._doc_terms)
@@ -384,8 +384,9 @@ class HybridRetriever(BaseRetriever):
             fused = fused + CUE_WEIGHT * self._cues(analysis)
             fused = fused + PHRASE_WEIGHT * self._phrases(analysis.text)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
-        whole = analysis.all_advice or analysis.meta == "summary"  # the list, and the lead
-        k = max(self.k, len(analysis.advice), (self._advice_count(analysis) + 1) * whole)
+        count = self._advice_count(analysis)
+        k = max(self.k, len(analysis.advice), count * analysis.all_advice)
+        k = max(k, (count + 1) * analysis.summary)  # the list, and the lead
         documents = [
             self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
         ]
@@ -478,7 +479,7 @@ class HybridRetriever(BaseRetriever):
     def _structure(self, analysis: QueryAnalysis) -> np.ndarray:
         boost = np.zeros(len(self.chunks))
         count = self._advice_count(analysis)
-        summary = analysis.meta == "summary"
+        summary = analysis.summary
         for i, chunk in enumerate(self.chunks):
             if chunk.doc_id != analysis.doc_id:
                 continue
@@ -488,7 +489,7 @@ class HybridRetriever(BaseRetriever):
                 boost[i] = _STRUCTURE_BOOST + count - chunk.advice
             elif chunk.kind == "lead" and summary:
                 boost[i] = _STRUCTURE_BOOST + count + 1  # the article's own summary first
-            elif chunk.kind == "meta" and analysis.meta and not summary:
+            elif chunk.kind == "meta" and analysis.meta:
                 boost[i] = _STRUCTURE_BOOST
             elif chunk.kind == "lead" and analysis.meta == "about":
                 boost[i] = _STRUCTURE_BOOST / 2
