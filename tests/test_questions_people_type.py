@@ -477,6 +477,18 @@ def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> Non
     assert 1 <= len(answer.citations) < 8 and "sikkerhed" in answer.answer.lower()
 
 
+def _after(assistant, first: str, question: str):
+    previous = assistant.ask(first)
+    return assistant.ask(question, [Turn("user", first), Turn("assistant", previous.answer)])
+
+
+def test_what_something_has_given_is_its_outcome(lexical_assistant) -> None:
+    answer = _after(lexical_assistant, "hvordan er it organiseret nu", "hvad har det givet")
+    assert "Det styrker retning og agilitet" in answer.answer
+    # What a piece of advice is good for may be said without an outcome word.
+    assert not _after(lexical_assistant, "hvad er råd 6", "hvad giver det").abstained
+
+
 def test_summing_up_in_a_conversation_sums_up_what_was_said(lexical_assistant) -> None:
     first = lexical_assistant.ask("hvad går råd 6 ud på?")
     history = [Turn("user", "hvad går råd 6 ud på?"), Turn("assistant", first.answer)]
