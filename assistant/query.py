@@ -200,6 +200,8 @@ class QueryAnalysis:
     advice: tuple[int, ...] = ()
     all_advice: bool = False
     summary: bool = False
+    about_advice: bool = False
+    """One of the advice is asked for by its topic ("hvilket råd handler om …?")."""
     """The whole article summed up ("kan du opsummere artiklen?"): its lead and its list."""
     neighbour: Neighbour | None = None
     meta: MetaField | None = None
@@ -292,6 +294,8 @@ class QueryReader:
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
         topic = _replaced(_without_framing(text), same)
+        # "hvilket råd handler om …": the words after the frame are the topic.
+        topic = patterns()["advice"]["which_about"].sub("", topic)
         corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
         # "Hvad er fordelen ved hjemmearbejde?" names its topic: the framing noun taken
@@ -317,6 +321,7 @@ class QueryReader:
             advice=advice,
             all_advice=all_advice,
             summary=summary,
+            about_advice=_matches("advice", "which_about", text),
             neighbour=neighbour,
             meta=meta,
             injection=any(p.search(typed) for p in patterns()["injection"]["patterns"]),

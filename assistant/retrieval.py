@@ -487,6 +487,8 @@ class HybridRetriever(BaseRetriever):
                 boost[i] = _STRUCTURE_BOOST - analysis.advice.index(chunk.advice)
             elif chunk.advice is not None and (analysis.all_advice or summary):
                 boost[i] = _STRUCTURE_BOOST + count - chunk.advice
+            elif chunk.advice is not None and analysis.about_advice:
+                boost[i] = _STRUCTURE_BOOST / 5  # before any other passage, by their scores
             elif chunk.kind == "lead" and summary:
                 boost[i] = _STRUCTURE_BOOST + count + 1  # the article's own summary first
             elif chunk.kind == "meta" and analysis.meta:

@@ -477,6 +477,25 @@ def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> Non
     assert 1 <= len(answer.citations) < 8 and "sikkerhed" in answer.answer.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        ("hvilket råd handler om politikerne", 5),
+        ("hvilket af rådene nævner prioriteringer", 6),
+        ("which tip is about security", 2),
+    ],
+)
+def test_which_advice_is_about_a_topic_is_one_of_the_advice(
+    lexical_assistant, question: str, advice: int
+) -> None:
+    assert [c.advice for c in lexical_assistant.ask(question).citations] == [advice]
+
+
+def test_which_council_he_sat_in_is_no_question_about_the_advice(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvilket råd sad han i")
+    assert "Digitaliseringsråd" in answer.answer
+
+
 def _after(assistant, first: str, question: str):
     previous = assistant.ask(first)
     return assistant.ask(question, [Turn("user", first), Turn("assistant", previous.answer)])
