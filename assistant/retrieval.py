@@ -353,9 +353,10 @@ class HybridRetriever(BaseRetriever):
         analysis = self._resolve_neighbour(analysis)
         text = analysis.text
         lexical = _normalise(self.lexical.scores(analysis.topic))
+        own_topic = self._names_own_topic(analysis)
         if analysis.context:
             # The question is thin; the topic comes from the conversation.
-            weight = 0.5 if len(analysis.content_words) > 1 else 1.0
+            weight = 0.5 if len(analysis.content_words) > 1 or own_topic else 1.0
             lexical = _normalise(
                 lexical + weight * _normalise(self.lexical.scores(analysis.context))
             )
@@ -374,7 +375,7 @@ class HybridRetriever(BaseRetriever):
         fused = fused * self._meta_penalty(analysis) + self._structure(analysis)
         own = self.lexical.article_words(analysis)
         words = own
-        if analysis.context and len(words) <= 1:
+        if analysis.context and len(words) <= 1 and not own_topic:
             words = tuple(self.lexical.analyzer.words(analysis.context))
         matches = self.lexical.matches(words)
         if self.mode != "dense":
@@ -391,6 +392,15 @@ class HybridRetriever(BaseRetriever):
             self._document(i, fused[i], lexical[i], dense[i], matches[i]) for i in order[:k]
         ]
         return SearchResult(analysis, documents, self._missing(analysis, own))
+
+    def _names_own_topic(self, analysis: QueryAnalysis) -> bool:
+        """Does a follow-up name a topic of its own that the article has ("og hvad med
+        governance?" after a question on security)? Then the conversation only frames it;
+        "og hvorfor det?" or "hvad betyder det for os?" take their topic from it."""
+        return analysis.followup and any(
+            self.lexical.weight(w) >= self.topic_min_weight and self.lexical.in_article(w)
+            for w in self.lexical.article_words(analysis)
+        )
 
     def _missing(self, analysis: QueryAnalysis, words: tuple[str, ...]) -> tuple[str, ...]:
         """What the question asks about that the article lacks (see ``missing_topic``), of

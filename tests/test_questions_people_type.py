@@ -501,6 +501,17 @@ def _after(assistant, first: str, question: str):
     return assistant.ask(question, [Turn("user", first), Turn("assistant", previous.answer)])
 
 
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [("og hvad med governance?", "governance og processer"), ("hvad med gdpr", "GDPR")],
+)
+def test_a_follow_up_with_a_topic_of_its_own_goes_to_it(
+    lexical_assistant, question: str, quoted: str
+) -> None:
+    answer = _after(lexical_assistant, "hvad siger han om sikkerhed", question)
+    assert quoted in answer.answer
+
+
 def test_what_something_has_given_is_its_outcome(lexical_assistant) -> None:
     answer = _after(lexical_assistant, "hvordan er it organiseret nu", "hvad har det givet")
     assert "Det styrker retning og agilitet" in answer.answer
