@@ -300,7 +300,9 @@ class QueryReader:
         words = self.analyzer.words(topic)
         # "Hvad er fordelen ved hjemmearbejde?" names its topic: the framing noun taken
         # out leaves one word, but it is no thin follow-up to the conversation.
-        named = len(words) + _framing_nouns(text)
+        # An English question's own function words ("what does that mean") name nothing.
+        naming = [w for w in words if not (english and self._english_only(w, glossed))]
+        named = len(naming) + _framing_nouns(text)
         thin = named <= 1 or (named <= 3 and _matches("followup", "anaphora", text))
         followup = bool(history) and (
             _matches("followup", "cue", text) or self._goes_on(text) or thin
@@ -342,6 +344,11 @@ class QueryReader:
             parts_as_typed=_as_typed(question, parts) if len(parts) > 1 else (),
             doc_id=doc_id,
         )
+
+    def _english_only(self, word: str, glossed: Sequence[str]) -> bool:
+        """An English word the glossary did not read as the article's ("what", "does",
+        "mean"): in an English question it says nothing the article could hold."""
+        return word not in glossed and self.lexicon.is_common_english(word)
 
     def _says_nothing_by_capitals(self, word: str) -> bool:
         """A word Danish, English or the corpus knows, or reads as an abbreviation or a typo
@@ -657,6 +664,7 @@ _FRAMING = (
     "reporting",
     "view",
     "benefit",
+    "practice",
 )
 _NUMBER_WORDS = frozenset({"nummer", "nr", "number", "no", "og", "and"})
 

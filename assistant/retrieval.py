@@ -356,7 +356,10 @@ class HybridRetriever(BaseRetriever):
         own_topic = self._names_own_topic(analysis)
         if analysis.context:
             # The question is thin; the topic comes from the conversation.
-            weight = 0.5 if len(analysis.content_words) > 1 or own_topic else 1.0
+            # Counted of the words that can be in the article: "why is that important" has
+            # one ("vigtig"), not two.
+            many = len(self.lexical.article_words(analysis)) > 1
+            weight = 0.5 if many or own_topic else 1.0
             lexical = _normalise(
                 lexical + weight * _normalise(self.lexical.scores(analysis.context))
             )

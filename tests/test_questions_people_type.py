@@ -519,6 +519,17 @@ def test_what_something_has_given_is_its_outcome(lexical_assistant) -> None:
     assert not _after(lexical_assistant, "hvad er råd 6", "hvad giver det").abstained
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["hvad betyder det i praksis?", "what does that mean in practice?"],
+)
+def test_a_follow_up_with_no_topic_of_its_own_stays_on_the_conversation(
+    lexical_assistant, question: str
+) -> None:
+    answer = _after(lexical_assistant, "hvad er råd 4", question)
+    assert [c.advice for c in answer.citations] == [4]
+
+
 def test_summing_up_in_a_conversation_sums_up_what_was_said(lexical_assistant) -> None:
     first = lexical_assistant.ask("hvad går råd 6 ud på?")
     history = [Turn("user", "hvad går råd 6 ud på?"), Turn("assistant", first.answer)]
