@@ -36,6 +36,7 @@ RARE_ZIPF = 3.0
 _MIN_TYPO_LENGTH = 3
 _ENGLISH_MARGIN = 1.0
 _ENGLISH_WORD_ZIPF = 2.0
+_EVERYDAY_ENGLISH_ZIPF = 5.5
 """English words at least this frequent are words, not typos: "iterated" (2.4), "intranet"
 (2.5); "sveen" (1.3) and "reah" (1.4) are typos the web has by mistake."""
 _FIRST_LETTER_ZIPF = 1.0
@@ -307,6 +308,11 @@ class Lexicon:
     def is_common_english(self, word: str) -> bool:
         """An English word more than rarely used ("committee"; not "iot" or "bbr")."""
         return self._frequency(word, "en") > RARE_ZIPF
+
+    def is_everyday_english(self, word: str) -> bool:
+        """One of English's most used words ("what", "does", "mean", "about"; not "budget",
+        "citizens"): in an English question it names nothing the article could hold."""
+        return self._frequency(word, "en") >= _EVERYDAY_ENGLISH_ZIPF
 
     def is_english(self, words: Sequence[str]) -> bool:
         """Are most of the words clearly more frequent in English than in Danish? Of the

@@ -202,6 +202,8 @@ class QueryAnalysis:
     summary: bool = False
     about_advice: bool = False
     """One of the advice is asked for by its topic ("hvilket råd handler om …?")."""
+    switches: bool = False
+    """The conversation's question asked about another topic ("og hvad med sikkerhed?")."""
     """The whole article summed up ("kan du opsummere artiklen?"): its lead and its list."""
     neighbour: Neighbour | None = None
     meta: MetaField | None = None
@@ -290,12 +292,15 @@ class QueryReader:
             if advice or all_advice or neighbour:
                 break
         cues = _cues(text)
-        all_advice = all_advice and not patterns()["advice"]["about_the_list"].search(text)
+        about_advice = _matches("advice", "which_about", text)
+        # "hvilket af de 7 råd handler om …" asks for one of them, not for the list.
+        all_advice = all_advice and not (
+            about_advice or patterns()["advice"]["about_the_list"].search(text)
+        )
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None
         topic = _replaced(_without_framing(text), same)
-        # "hvilket råd handler om …": the words after the frame are the topic.
-        topic = patterns()["advice"]["which_about"].sub("", topic)
+        topic = _without_advice_frame(topic)  # "hvilket råd handler om …": what follows
         corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
         # "Hvad er fordelen ved hjemmearbejde?" names its topic: the framing noun taken
@@ -323,7 +328,8 @@ class QueryReader:
             advice=advice,
             all_advice=all_advice,
             summary=summary,
-            about_advice=_matches("advice", "which_about", text),
+            about_advice=about_advice,
+            switches=bool(context) and _matches("followup", "switch", text),
             neighbour=neighbour,
             meta=meta,
             injection=any(p.search(typed) for p in patterns()["injection"]["patterns"]),
@@ -331,7 +337,8 @@ class QueryReader:
             content_words=tuple(words),
             context=context,
             quantity=_quantity(text, self.analyzer),
-            numbers=tuple(dict.fromkeys(_DIGITS.findall(text))),
+            # "hvilket af de 7 råd …": the list's count is no number to state.
+            numbers=tuple(dict.fromkeys(_DIGITS.findall(_without_advice_frame(text)))),
             asks_name=_matches("answer_type", "name", text),
             elaborate=_matches("answer_type", "elaborate", text),
             kind=_kind(text),
@@ -346,9 +353,14 @@ class QueryReader:
         )
 
     def _english_only(self, word: str, glossed: Sequence[str]) -> bool:
-        """An English word the glossary did not read as the article's ("what", "does",
-        "mean"): in an English question it says nothing the article could hold."""
-        return word not in glossed and self.lexicon.is_common_english(word)
+        """One of English's everyday words that the glossary did not read as the article's
+        and the article does not use ("what", "does", "mean"): in an English question it
+        names nothing; "budget" does, and "and what about the budget?" is no thin follow-up."""
+        return (
+            word not in glossed
+            and not self.analyzer.uses(word)
+            and self.lexicon.is_everyday_english(word)
+        )
 
     def _says_nothing_by_capitals(self, word: str) -> bool:
         """A word Danish, English or the corpus knows, or reads as an abbreviation or a typo
@@ -795,6 +807,12 @@ def _framing_nouns(text: str) -> int:
     """How many nouns of the question only frame what it asks ("fordelen ved", "hans syn på")."""
     answer_type = patterns()["answer_type"]
     return sum(len(answer_type[name].findall(text)) for name in ("benefit", "view"))
+
+
+def _without_advice_frame(text: str) -> str:
+    """ "hvilket af de 7 råd handler om politikerne" -> "politikerne": the frame asks for one
+    of the advice; what follows it is the topic."""
+    return patterns()["advice"]["which_about"].sub("", text)
 
 
 def _without_framing(text: str) -> str:

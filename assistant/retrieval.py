@@ -387,6 +387,7 @@ class HybridRetriever(BaseRetriever):
             fused = fused + COVERAGE_WEIGHT * np.array([m.coverage for m in matches])
             fused = fused + CUE_WEIGHT * self._cues(analysis)
             fused = fused + PHRASE_WEIGHT * self._phrases(analysis.text)
+            fused = fused + self._advice_asked(analysis, matches)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
         count = self._advice_count(analysis)
         k = max(self.k, len(analysis.advice), count * analysis.all_advice)
@@ -399,9 +400,14 @@ class HybridRetriever(BaseRetriever):
     def _names_own_topic(self, analysis: QueryAnalysis) -> bool:
         """Does a follow-up name a topic of its own that the article has ("og hvad med
         governance?" after a question on security)? Then the conversation only frames it;
-        "og hvorfor det?" or "hvad betyder det for os?" take their topic from it."""
+        "og hvorfor det?" or "hvad betyder det for os?" take their topic from it. After
+        "og hvad med …", "what about …" any word the article has is the new topic, however
+        common ("sikkerhed"); elsewhere only a specific one."""
+        least = 0.0 if analysis.switches else self.topic_min_weight
         return analysis.followup and any(
-            self.lexical.weight(w) >= self.topic_min_weight and self.lexical.in_article(w)
+            self.lexical.weight(w) > 0
+            and self.lexical.weight(w) >= least
+            and self.lexical.in_article(w)
             for w in self.lexical.article_words(analysis)
         )
 
@@ -468,6 +474,17 @@ class HybridRetriever(BaseRetriever):
                 scores[i] = kinds / len(sentences)
         return scores
 
+    def _advice_asked(self, analysis: QueryAnalysis, matches: Sequence[Match]) -> np.ndarray:
+        """ "hvilket råd handler om politikerne?": the advice that speak of the topic before
+        any other passage. When none does ("… om interviewrunden"), the passage that does
+        comes first as for any question."""
+        boost = np.zeros(len(self.chunks))
+        if analysis.about_advice and self.lexical.article_words(analysis):  # not "… ham?"
+            for i, (chunk, match) in enumerate(zip(self.chunks, matches, strict=True)):
+                if chunk.advice is not None and match.coverage > 0:
+                    boost[i] = _STRUCTURE_BOOST / 5
+        return boost
+
     def _phrases(self, text: str) -> np.ndarray:
         """1 for passages that hold three or more of the question's words in a row, as
         written ("mål i sig selv"): stop words, dropped by BM25, make the phrase."""
@@ -500,8 +517,6 @@ class HybridRetriever(BaseRetriever):
                 boost[i] = _STRUCTURE_BOOST - analysis.advice.index(chunk.advice)
             elif chunk.advice is not None and (analysis.all_advice or summary):
                 boost[i] = _STRUCTURE_BOOST + count - chunk.advice
-            elif chunk.advice is not None and analysis.about_advice:
-                boost[i] = _STRUCTURE_BOOST / 5  # before any other passage, by their scores
             elif chunk.kind == "lead" and summary:
                 boost[i] = _STRUCTURE_BOOST + count + 1  # the article's own summary first
             elif chunk.kind == "meta" and analysis.meta:

@@ -483,6 +483,7 @@ def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> Non
         ("hvilket råd handler om politikerne", 5),
         ("hvilket af rådene nævner prioriteringer", 6),
         ("which tip is about security", 2),
+        ("hvilket af de 7 råd handler om politikerne", 5),
     ],
 )
 def test_which_advice_is_about_a_topic_is_one_of_the_advice(
@@ -494,6 +495,9 @@ def test_which_advice_is_about_a_topic_is_one_of_the_advice(
 def test_which_council_he_sat_in_is_no_question_about_the_advice(lexical_assistant) -> None:
     answer = lexical_assistant.ask("hvilket råd sad han i")
     assert "Digitaliseringsråd" in answer.answer
+    # No piece of advice speaks of the interviews: the passage that does is quoted.
+    answer = lexical_assistant.ask("hvilket råd handler om interviewrunden")
+    assert "interviewrunde" in answer.answer and not answer.citations[0].advice
 
 
 def _after(assistant, first: str, question: str):
@@ -502,14 +506,23 @@ def _after(assistant, first: str, question: str):
 
 
 @pytest.mark.parametrize(
-    ("question", "quoted"),
-    [("og hvad med governance?", "governance og processer"), ("hvad med gdpr", "GDPR")],
+    ("first", "question", "quoted"),
+    [
+        ("hvad siger han om sikkerhed", "og hvad med governance?", "governance og processer"),
+        ("hvad siger han om sikkerhed", "hvad med gdpr", "GDPR"),
+        # After "hvad med", a common word is the new topic too.
+        ("hvad er råd 6", "og hvad med sikkerhed?", "Tænk sikkerhed ind"),
+        ("what is tip 6", "and what about security?", "Tænk sikkerhed ind"),
+    ],
 )
 def test_a_follow_up_with_a_topic_of_its_own_goes_to_it(
-    lexical_assistant, question: str, quoted: str
+    lexical_assistant, first: str, question: str, quoted: str
 ) -> None:
-    answer = _after(lexical_assistant, "hvad siger han om sikkerhed", question)
-    assert quoted in answer.answer
+    assert quoted in _after(lexical_assistant, first, question).answer
+
+
+def test_an_english_follow_up_about_what_the_article_lacks_is_declined(lexical_assistant) -> None:
+    assert _after(lexical_assistant, "what is tip 2", "and what about the budget?").abstained
 
 
 def test_what_something_has_given_is_its_outcome(lexical_assistant) -> None:
