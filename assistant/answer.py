@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from langchain_core.documents import Document
 
-from assistant.danish import split_sentences
+from assistant.danish import CARDINALS, split_sentences
 from assistant.query import (
     CONTACT_CUES,
     OPPOSITE_CUES,
@@ -414,9 +414,13 @@ class ExtractiveAnswerer:
 
     def _own_forms(self, word: str) -> set[str]:
         """The word itself where the corpus has it ("kommunaldirektør" speaks of no
-        "kommunalvalg"), else its compound parts or near forms."""
+        "kommunalvalg"), else its compound parts or near forms, or a number word's digits
+        ("Hvem står bag de syv råd?" is answered by "… giver her 7 gode råd"; not "to",
+        English too)."""
         forms = set(self._lexical.forms(word))
         own = self._analyzer.stem(word)
+        if not forms and CARDINALS.get(word, 0) > 2:
+            return {str(CARDINALS[word])}
         return {own} if own in forms else forms
 
     def _about_the_person_asked(self, analysis: QueryAnalysis, sentences: Sequence[str]) -> bool:

@@ -560,6 +560,12 @@ def test_a_kind_of_what_the_article_speaks_of_is_answered_with_a_hedge(
     assert answer.answer.startswith("Artiklen siger det ikke direkte")
 
 
+def test_who_is_behind_the_seven_pieces_of_advice_is_answered(lexical_assistant) -> None:
+    # "syv" in the question, "7" in the article: the same number for the answer's check.
+    answer = lexical_assistant.ask("Hvem står bag de syv råd?")
+    assert not answer.abstained and "Peter Karm" in answer.answer
+
+
 def test_a_clause_about_when_he_began_asks_about_before(lexical_assistant) -> None:
     # "nuværende" in a clause about the time he began says who, not when.
     answer = lexical_assistant.ask(
