@@ -36,9 +36,11 @@ RARE_ZIPF = 3.0
 _MIN_TYPO_LENGTH = 3
 _ENGLISH_MARGIN = 1.0
 _ENGLISH_WORD_ZIPF = 2.0
-_EVERYDAY_ENGLISH_ZIPF = 5.5
 """English words at least this frequent are words, not typos: "iterated" (2.4), "intranet"
 (2.5); "sveen" (1.3) and "reah" (1.4) are typos the web has by mistake."""
+_EVERYDAY_ENGLISH_ZIPF = 5.5
+"""English's most used words, which name nothing: "what" (6.4), "does" (5.7), "mean" (5.5);
+not "budget" (4.8) or "citizens" (4.7)."""
 _FIRST_LETTER_ZIPF = 1.0
 """Among typo readings as many edits away, how much more frequent (Zipf) a word with another
 first letter must be to win: typos hit the first letter less often than the others."""

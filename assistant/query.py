@@ -200,11 +200,11 @@ class QueryAnalysis:
     advice: tuple[int, ...] = ()
     all_advice: bool = False
     summary: bool = False
+    """The whole article summed up ("kan du opsummere artiklen?"): its lead and its list."""
     about_advice: bool = False
     """One of the advice is asked for by its topic ("hvilket råd handler om …?")."""
     switches: bool = False
     """The conversation's question asked about another topic ("og hvad med sikkerhed?")."""
-    """The whole article summed up ("kan du opsummere artiklen?"): its lead and its list."""
     neighbour: Neighbour | None = None
     meta: MetaField | None = None
     injection: bool = False

@@ -353,13 +353,12 @@ class HybridRetriever(BaseRetriever):
         analysis = self._resolve_neighbour(analysis)
         text = analysis.text
         lexical = _normalise(self.lexical.scores(analysis.topic))
-        own_topic = self._names_own_topic(analysis)
+        own = self.lexical.article_words(analysis)
+        own_topic = analysis.followup and self._names_own_topic(own, analysis.switches)
         if analysis.context:
-            # The question is thin; the topic comes from the conversation.
-            # Counted of the words that can be in the article: "why is that important" has
-            # one ("vigtig"), not two.
-            many = len(self.lexical.article_words(analysis)) > 1
-            weight = 0.5 if many or own_topic else 1.0
+            # The question is thin; the topic comes from the conversation. Counted of the
+            # words that can be in the article: "why is that important" has one ("vigtig").
+            weight = 0.5 if len(own) > 1 or own_topic else 1.0
             lexical = _normalise(
                 lexical + weight * _normalise(self.lexical.scores(analysis.context))
             )
@@ -376,7 +375,6 @@ class HybridRetriever(BaseRetriever):
         else:
             fused = (1 - self.dense_weight) * lexical + self.dense_weight * dense
         fused = fused * self._meta_penalty(analysis) + self._structure(analysis)
-        own = self.lexical.article_words(analysis)
         words = own
         if analysis.context and len(words) <= 1 and not own_topic:
             words = tuple(self.lexical.analyzer.words(analysis.context))
@@ -387,7 +385,8 @@ class HybridRetriever(BaseRetriever):
             fused = fused + COVERAGE_WEIGHT * np.array([m.coverage for m in matches])
             fused = fused + CUE_WEIGHT * self._cues(analysis)
             fused = fused + PHRASE_WEIGHT * self._phrases(analysis.text)
-            fused = fused + self._advice_asked(analysis, matches)
+            if analysis.about_advice and own:  # not "hvilket råd nævner ham?"
+                fused = fused + self._advice_asked(matches)
         order = sorted(range(len(self.chunks)), key=lambda i: (-fused[i], i))
         count = self._advice_count(analysis)
         k = max(self.k, len(analysis.advice), count * analysis.all_advice)
@@ -397,18 +396,16 @@ class HybridRetriever(BaseRetriever):
         ]
         return SearchResult(analysis, documents, self._missing(analysis, own))
 
-    def _names_own_topic(self, analysis: QueryAnalysis) -> bool:
+    def _names_own_topic(self, words: Sequence[str], switches: bool) -> bool:
         """Does a follow-up name a topic of its own that the article has ("og hvad med
         governance?" after a question on security)? Then the conversation only frames it;
         "og hvorfor det?" or "hvad betyder det for os?" take their topic from it. After
-        "og hvad med …", "what about …" any word the article has is the new topic, however
-        common ("sikkerhed"); elsewhere only a specific one."""
-        least = 0.0 if analysis.switches else self.topic_min_weight
-        return analysis.followup and any(
-            self.lexical.weight(w) > 0
-            and self.lexical.weight(w) >= least
-            and self.lexical.in_article(w)
-            for w in self.lexical.article_words(analysis)
+        "og hvad med …", "what about …" (``switches``) any word the article has is the new
+        topic, however common ("sikkerhed"); elsewhere only a specific one."""
+        least = 0.0 if switches else self.topic_min_weight
+        weights = {w: self.lexical.weight(w) for w in words}
+        return any(
+            weights[w] > 0 and weights[w] >= least and self.lexical.in_article(w) for w in words
         )
 
     def _missing(self, analysis: QueryAnalysis, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -474,16 +471,16 @@ class HybridRetriever(BaseRetriever):
                 scores[i] = kinds / len(sentences)
         return scores
 
-    def _advice_asked(self, analysis: QueryAnalysis, matches: Sequence[Match]) -> np.ndarray:
+    def _advice_asked(self, matches: Sequence[Match]) -> np.ndarray:
         """ "hvilket råd handler om politikerne?": the advice that speak of the topic before
         any other passage. When none does ("… om interviewrunden"), the passage that does
         comes first as for any question."""
-        boost = np.zeros(len(self.chunks))
-        if analysis.about_advice and self.lexical.article_words(analysis):  # not "… ham?"
-            for i, (chunk, match) in enumerate(zip(self.chunks, matches, strict=True)):
-                if chunk.advice is not None and match.coverage > 0:
-                    boost[i] = _STRUCTURE_BOOST / 5
-        return boost
+        return np.array(
+            [
+                _STRUCTURE_BOOST / 5 if chunk.advice is not None and match.coverage > 0 else 0.0
+                for chunk, match in zip(self.chunks, matches, strict=True)
+            ]
+        )
 
     def _phrases(self, text: str) -> np.ndarray:
         """1 for passages that hold three or more of the question's words in a row, as

@@ -501,8 +501,8 @@ def test_which_council_he_sat_in_is_no_question_about_the_advice(lexical_assista
 
 
 def _after(assistant, first: str, question: str):
-    previous = assistant.ask(first)
-    return assistant.ask(question, [Turn("user", first), Turn("assistant", previous.answer)])
+    """The answer to ``question`` after ``first`` and the answer it got."""
+    return assistant.ask(question, exchange(first, assistant.ask(first).answer))
 
 
 @pytest.mark.parametrize(
@@ -544,9 +544,7 @@ def test_a_follow_up_with_no_topic_of_its_own_stays_on_the_conversation(
 
 
 def test_summing_up_in_a_conversation_sums_up_what_was_said(lexical_assistant) -> None:
-    first = lexical_assistant.ask("hvad går råd 6 ud på?")
-    history = [Turn("user", "hvad går råd 6 ud på?"), Turn("assistant", first.answer)]
-    answer = lexical_assistant.ask("kan du opsummere det", history)
+    answer = _after(lexical_assistant, "hvad går råd 6 ud på?", "kan du opsummere det")
     assert [c.advice for c in answer.citations] == [6]
 
 
