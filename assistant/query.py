@@ -313,9 +313,7 @@ class QueryReader:
             _matches("followup", "cue", text) or self._goes_on(text) or thin
         )
         meta = _meta(text, shape) or _meta(question, shape)
-        summary = _matches("answer_type", "summary", text) or _matches(
-            "answer_type", "summary", question
-        )
+        summary = any(_asks_summary(t, bool(history)) for t in (text, question))
         context = ""
         if followup and not (advice or all_advice or meta or neighbour or summary):
             context = _conversation(history)
@@ -911,6 +909,16 @@ def _names_detail(word: str) -> bool:
 
 def _matches(table: str, name: str, text: str) -> bool:
     return bool(patterns()[table][name].search(text))
+
+
+def _asks_summary(text: str, in_conversation: bool) -> bool:
+    """A summary of the whole article: asked for as one, or its point or message asked for
+    with a word for the article, or outside a conversation without one."""
+    if _matches("answer_type", "summary", text):
+        return True
+    gist = patterns()["answer_type"]["gist"].search(text)
+    article = gist and (gist["article"] or gist["article_after"] or gist["article_brief"])
+    return bool(gist) and (bool(article) or not in_conversation)
 
 
 def _kind(text: str) -> str:

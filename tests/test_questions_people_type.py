@@ -461,7 +461,15 @@ def test_now_before_and_where_from_get_the_sentence_that_says_it(
 
 @pytest.mark.parametrize(
     "question",
-    ["Kan du opsummere artiklen?", "hvad er hovedpointerne", "Summarize the article, please"],
+    [
+        "Kan du opsummere artiklen?",
+        "hvad er hovedpointerne",
+        "Summarize the article, please",
+        "hvad er pointen med artiklen?",
+        "hvad er de vigtigste budskaber",
+        "artiklen kort fortalt",
+        "what's the main message?",
+    ],
 )
 def test_a_summary_is_the_lead_and_the_list_each_cited(lexical_assistant, question) -> None:
     answer = lexical_assistant.ask(question)
@@ -470,6 +478,14 @@ def test_a_summary_is_the_lead_and_the_list_each_cited(lexical_assistant, questi
     assert labels[0] == "Indledning"
     assert [c.advice for c in answer.citations[1:]] == list(range(1, 8))
     assert answer.answer.count("[") == len(answer.citations) == 8
+
+
+def test_the_point_asked_in_a_conversation_is_the_point_of_what_was_said(
+    lexical_assistant,
+) -> None:
+    history = exchange("Hvad går råd 6 ud på?", "Tænk stort, og begynd småt.")
+    answer = lexical_assistant.ask("hvad er pointen?", history)
+    assert [c.advice for c in answer.citations] == [6]
 
 
 def test_a_summary_of_one_topic_is_a_question_about_it(lexical_assistant) -> None:
