@@ -42,22 +42,24 @@ _MAX_COMPOUND_CHARS = 40
 _CACHE_SIZE = 10_000
 
 # Ordinal and cardinal words for the positions of a numbered list, Danish and English.
+_DANISH_ORDINALS = "første anden tredje fjerde femte sjette syvende ottende niende tiende"
+_DANISH_CARDINALS = "en to tre fire fem seks syv otte ni ti"
 ORDINALS: dict[str, int] = {
     word: n
     for words in (
-        "første anden tredje fjerde femte sjette syvende ottende niende tiende",
+        _DANISH_ORDINALS,
         "first second third fourth fifth sixth seventh eighth ninth tenth",
     )
     for n, word in enumerate(words.split(), 1)
 } | {"andet": 2}
 CARDINALS: dict[str, int] = {
     word: n
-    for words in (
-        "en to tre fire fem seks syv otte ni ti",
-        "one two three four five six seven eight nine ten",
-    )
+    for words in (_DANISH_CARDINALS, "one two three four five six seven eight nine ten")
     for n, word in enumerate(words.split(), 1)
 } | {"et": 1, "ét": 1}
+DANISH_NUMBER_WORDS = frozenset(
+    [*_DANISH_ORDINALS.split(), *_DANISH_CARDINALS.split(), "andet", "et", "ét"]
+)
 
 
 @cache

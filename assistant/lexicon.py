@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from assistant.danish import Analyzer
+from assistant.danish import DANISH_NUMBER_WORDS, Analyzer
 from assistant.resources import load_lines
 from assistant.wordtable import zipf_of
 
@@ -263,38 +263,57 @@ class Lexicon:
         return [candidate for candidate, _ in ranked]
 
     def apart(self, word: str) -> tuple[str, str] | None:
-        """Two words typed without the space between them, one a function word
-        ("hvorlænge", "karmpå", "hvilkenkommune"), when the word is no Danish word as
-        typed and no typo ("komune"):
-        where several splits fit, the one with the article's word, then with the commoner
-        words ("hvilket råd", not "hvilke tråd")."""
+        """Two words typed without the space between them, one a function or number word
+        ("hvorlænge", "karmpå", "hvilkenkommune", "femtegode"), when the word is no Danish
+        word as typed and no typo of one ("komune"; "idigitaliseringen" is a typo of
+        "digitaliseringen" only by the "i" it splits off): where several splits fit, the
+        one with the article's word, then with the commoner words ("hvilket råd", not
+        "hvilke tråd")."""
         if len(word) < 5 or not word.isalpha() or self.is_word(word) or word in _word_classes():
             return None  # not its lemma: simplemma reads "hvilkenkommune" as "kommune"
         if self.is_english_word(word) or _listed(word):
             return None  # a loanword ("backend"), a rare word wordfreq lacks ("attesten")
-        splits = [(word[:cut], word[cut:]) for cut in range(2, len(word) - 1)]
+        splits = [(word[:cut], word[cut:]) for cut in range(1, len(word))]
         fits = [s for s in splits if self._may_stand_apart(*s)]
-        if not fits or any(d == 1 for _, d in self.near(word, keep_first=False)):
+        if not fits:
+            return None
+        parts = {part for fit in fits for part in fit}
+        if any(d == 1 and near not in parts for near, d in self.near(word, keep_first=False)):
             return None  # the search for near words last: most unknown words do not split
         return max(fits, key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))))
 
     def _may_stand_apart(self, left: str, right: str) -> bool:
-        """One function word and one content word of three letters or more (a Danish word
-        as written, or a form of the article's; not by its lemma, which simplemma guesses
-        for any string), where the function word seldom begins (ends) a Danish word
-        (``_function_word_compounds``): "hvor", "har" and "på" do so seldom, "ud", "for",
-        "mellem" (prefixes) and "en", "er", "de" (endings) often; or two function words
-        that seldom do ("hvornårblev"). English function words ("is", "and") are no Danish
-        ones: "iskage" is one word."""
+        """One function or number word and one content word of three letters or more (a
+        Danish word as written, or a form of the article's; not by its lemma, which
+        simplemma guesses for any string), where the function word seldom begins (ends) a
+        Danish word (``_function_word_compounds``): "hvor", "har" and "på" do so seldom,
+        "ud", "for", "mellem" (prefixes) and "en", "er", "de" (endings) often; or beside a
+        form of the article's own word, however often it does ("erartiklen",
+        "omsikkerhed": the word is no Danish word, so it is no compound either); or two
+        function words that seldom do ("hvornårblev"). English function words ("is",
+        "and") are no Danish ones: "iskage" is one word."""
         table = _function_word_compounds()
-        if left in table and right in table:  # "hvornårblev", "kanjeg"
-            return max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_OF_PART
-        if left not in table and right not in table:
-            return False  # two content words make a compound ("topchefen")
-        function, content, side = (left, right, 0) if left in table else (right, left, 1)
-        productive = table[function][side] > _MAX_COMPOUNDS_OF_PART
-        known = self.is_word(content) or self._analyzer.has_stem(self._analyzer.stem(content))
-        return len(content) >= 3 and known and not productive
+        both = left in table and right in table  # "hvornårblev", "kanjeg"
+        if both and max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_OF_PART:
+            return True
+        return any(
+            self._beside_function_word(function, content, side)
+            for function, content, side in ((left, right, 0), (right, left, 1))
+            if function in table and (content not in table or content in DANISH_NUMBER_WORDS)
+        )  # a number word is content beside a function word ("femud")
+
+    def _beside_function_word(self, function: str, content: str, side: int) -> bool:
+        if len(content) < 3:
+            return False
+        article_word = self._analyzer.has_stem(self._analyzer.stem(content))
+        if article_word and (content in self._corpus or self.is_word(content)):
+            return True
+        productive = _function_word_compounds()[function][side] > _MAX_COMPOUNDS_OF_PART
+        return (self.is_word(content) or article_word) and not productive
+
+    def is_function_word(self, word: str) -> bool:
+        """A Danish function or number word ("og", "om", "tre")."""
+        return word in _function_word_compounds()
 
     def is_typo_of(self, word: str, other: str) -> bool:
         """Is the word a typo or two from the other (one in a short word), as ``near``

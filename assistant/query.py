@@ -59,8 +59,10 @@ _OF_THE_LIST = re.compile(r"\s(?:af|of)\s", re.IGNORECASE)
 _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 """The first letter of each word of two letters or more (after a quote or a bracket)."""
 _LEADING_DIGITS = re.compile(r"\d+")
-_GLUED_NUMBER = re.compile(r"([a-zæøå]+)(\d{1,2})")
-"""The list's noun and a number typed together ("råd7")."""
+_GLUED_NUMBER = re.compile(r"([a-zæøå]+)(\d{1,2})|(\d{1,2})([a-zæøå]+)")
+"""A word and a number typed together ("råd7", "og7", "4om", "4dimensioner")."""
+_ORDINAL_ENDING = re.compile(r"st|nd|rd|th|ste|nde|den|dje|die|de|te|ende")
+"""The endings the question patterns read as an ordinal after a number ("4de", "1st")."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -559,8 +561,8 @@ class QueryReader:
             return None
         if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
             return None  # the article's word, or a Danish word the article does not use
-        if glued := _GLUED_NUMBER.fullmatch(word):  # "råd7": the list's noun and a number
-            return " ".join(glued.groups()) if glued[1] in self.list_nouns else None
+        if glued := _GLUED_NUMBER.fullmatch(word):
+            return self._number_apart(glued)
         abbreviated = self.analyzer.abbreviated(word)
         # A capitalised word is more often a name than two words: "Hansted", "Mygind".
         apart = None if abbreviated or as_name else self.lexicon.apart(word)
@@ -569,6 +571,19 @@ class QueryReader:
             or (" ".join(apart) if apart else None)
             or self.lexicon.correction(word, as_name)
         )
+
+    def _number_apart(self, glued: re.Match[str]) -> str | None:
+        """A number typed against a function word or a word of the article is the two
+        ("råd7", "er6", "4om", "4dimensioner"); not an ordinal's ending ("4de", "1st") nor
+        a name with a number ("nis2", "5g")."""
+        parts = [part for part in glued.groups() if part]
+        word = parts[1] if parts[0].isdigit() else parts[0]
+        if parts[0].isdigit() and _ORDINAL_ENDING.fullmatch(word):
+            return None
+        known = self.lexicon.is_function_word(word) or (
+            len(word) >= 3 and self.analyzer.has_stem(self.analyzer.stem(word))
+        )
+        return " ".join(parts) if known else None
 
     def _english_typos(self, question: str) -> tuple[str, dict[str, str]]:
         """An English question with its typos read as the words meant, before the glossary

@@ -12,8 +12,10 @@ The headwords (lower-case, letters only) tell a rare Danish word that wordfreq l
 
 Source: Stavekontrolden's Danish hunspell dictionary, as Debian ships it in ``hunspell-da``
 (``apt-get install hunspell-da``; GPL 2.0 / LGPL 2.1 / MPL 1.1); the function words are the
-Danish stop words of ``bm25s``, which the search leaves out. The dictionary is needed only
-to rebuild the list: ``python scripts/build_function_word_compounds.py [path without suffix]``
+Danish stop words of ``bm25s``, which the search leaves out, and the Danish number words
+("tre", "femte"), a closed class typed against a word as often ("det femtegode råd"). The
+dictionary is needed only to rebuild the list:
+``python scripts/build_function_word_compounds.py [path without suffix]``
 (default ``/usr/share/hunspell/da_DK``).
 """
 
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from bm25s.stopwords import STOPWORDS_DANISH
 from build_word_classes import WORD, entries
+
+from assistant.danish import DANISH_NUMBER_WORDS
 
 DATA = Path(__file__).resolve().parent.parent / "assistant" / "data"
 OUT = DATA / "function_word_compounds_da.txt"
@@ -53,9 +57,9 @@ def _content(part: str, words: set[str], function_words: set[str]) -> bool:
 def main() -> None:
     base = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/hunspell/da_DK")
     words = {w for w, _, _ in entries(base.with_suffix(".dic")) if WORD.fullmatch(w)}
-    table = counts(words, set(STOPWORDS_DANISH))
+    table = counts(words, set(STOPWORDS_DANISH) | DANISH_NUMBER_WORDS)
     header = [
-        "# Danish function words, and how many headwords of Stavekontrolden's hunspell",
+        "# Danish function and number words, and how many headwords of Stavekontrolden's hunspell",
         "# dictionary (Debian hunspell-da; GPL 2.0 / LGPL 2.1 / MPL 1.1) each begins and ends",
         "# beside a word of four letters or more; by scripts/build_function_word_compounds.py.",
         "# word\tbegins\tends",

@@ -1051,6 +1051,13 @@ def test_the_view_of_the_article_and_its_person_is_answered(
         ("hvordan ser karmpå digital sikkerhed", "karmpå", "karm på"),
         ("Hvilkenkommune kom han fra?", "hvilkenkommune", "hvilken kommune"),
         ("hvad siger råd7", "råd7", "råd 7"),
+        # A function word that begins or ends many Danish words, beside the article's word.
+        ("Hvilken dato erartiklen fra?", "erartiklen", "er artiklen"),
+        ("tænk sikkerhed ind idigitaliseringen", "idigitaliseringen", "i digitaliseringen"),
+        # Number words, and digits beside a word.
+        ("Hvad er det femtegode råd?", "femtegode", "femte gode"),
+        ("hvad går råd nummer femud på", "femud", "fem ud"),
+        ("Hvad handler råd 4om?", "4om", "4 om"),
     ],
 )
 def test_two_words_typed_without_a_space_are_read_apart(
@@ -1067,7 +1074,7 @@ def test_two_words_typed_without_a_space_are_read_apart(
     # acronym with a number, and a word with an English function word in it.
     [
         *("mellemledere", "udfase", "kontorchefen", "havegrill", "vorløbet", "nis2", "iskage"),
-        *("attesten", "hurtigtog", "backend", "Hansted", "Mygind"),
+        *("attesten", "hurtigtog", "backend", "Hansted", "Mygind", "5g", "4de"),
     ],
 )
 def test_words_that_only_look_run_together_stay_as_typed(lexical_assistant, word: str) -> None:
