@@ -41,6 +41,7 @@ Cue = Literal[
     "when",
     "day",
     "result",
+    "compare",
     "phone",
     "email",
     "contact",
@@ -835,7 +836,7 @@ def _without_framing(text: str) -> str:
     stays: it is what a who-question asks about)."""
     for name in _FRAMING:
         text = patterns()["answer_type"][name].sub(" ", text)
-    for cue in ("phone", "email", "address"):
+    for cue in ("phone", "email", "address", "compare"):
         text = patterns()["cues"][cue].sub(" ", text)
     return without_function_phrases(text)
 

@@ -1204,3 +1204,21 @@ def test_capitals_that_say_nothing_are_read_in_lower_case(lexical_assistant) -> 
 def test_a_capital_a_phone_puts_on_the_first_word_hides_no_typo(lexical_assistant) -> None:
     answer = lexical_assistant.ask("Nvad betyder små skibe i søen?")
     assert {"from": "nvad", "to": "hvad"} in answer.corrections and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "er haderslev bagud ift andre kommuner",
+        "er haderslev dårligere end andre kommuner til digitalisering",
+        "how does haderslev compare with other municipalities?",
+    ],
+)
+def test_a_comparison_with_others_is_answered_by_the_comparison(
+    lexical_assistant, question: str
+) -> None:
+    """The words of a comparison ("bagud", "dårligere end") say what kind of answer is
+    wanted; the sentence that compares answers it, not one that only names the town."""
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained
+    assert "sammenligner sig med kommuner med lignende profil" in answer.answer
