@@ -57,6 +57,9 @@ CARDINALS: dict[str, int] = {
     for words in (_DANISH_CARDINALS, "one two three four five six seven eight nine ten")
     for n, word in enumerate(words.split(), 1)
 } | {"et": 1, "ét": 1}
+ENGLISH_FUNCTION_WORDS_DANISH_TOO = frozenset({"to", "by", "no"})
+"""English function words that are Danish content words ("to år", "byen", "nr./no."): a
+Danish question searches them, an English one does not ("compare to other municipalities")."""
 DANISH_NUMBER_WORDS = frozenset(
     [*_DANISH_ORDINALS.split(), *_DANISH_CARDINALS.split(), "andet", "et", "ét"]
 )

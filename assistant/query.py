@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from assistant.danish import (
     CARDINALS,
+    ENGLISH_FUNCTION_WORDS_DANISH_TOO,
     ORDINALS,
     Analyzer,
     expand_abbreviation,
@@ -306,6 +307,8 @@ class QueryReader:
         topic = _without_advice_frame(topic)  # "hvilket råd handler om …": what follows
         corrections = _composed(corrections, same, (t.lower() for t in _TOKEN.findall(question)))
         words = self.analyzer.words(topic)
+        if english:  # typed "to", not the glossary's reading of "two"
+            words = [w for w in words if w in glossed or w not in ENGLISH_FUNCTION_WORDS_DANISH_TOO]
         # "Hvad er fordelen ved hjemmearbejde?" names its topic: the framing noun taken
         # out leaves one word, but it is no thin follow-up to the conversation.
         # An English question's own function words ("what does that mean") name nothing.

@@ -26,7 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.chunks import Chunk
-from assistant.danish import THESAURUS, Analyzer
+from assistant.danish import ENGLISH_FUNCTION_WORDS_DANISH_TOO, THESAURUS, Analyzer
 from assistant.lexicon import Lexicon
 from assistant.query import (
     ArticleShape,
@@ -57,7 +57,7 @@ WORD_OR_MARK = re.compile(rf"{LETTERS.pattern}|[^\s\w]")
 """Words and the marks between them: a comma ends a name ("Poulsen, KL")."""
 _EMAIL = re.compile(r"\S+@\S+")
 # English stop words that are Danish content words ("IT", "to år", "by") stay searchable.
-_ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it", "to", "by", "no"}
+_ENGLISH_STOPWORDS = frozenset(STOPWORDS_EN) - {"it"} - ENGLISH_FUNCTION_WORDS_DANISH_TOO
 
 
 @dataclass(frozen=True)

@@ -1222,3 +1222,12 @@ def test_a_comparison_with_others_is_answered_by_the_comparison(
     answer = lexical_assistant.ask(question)
     assert not answer.abstained
     assert "sammenligner sig med kommuner med lignende profil" in answer.answer
+
+
+def test_english_to_is_no_danish_number(lexical_assistant) -> None:
+    """In an English question "to" is a preposition, not Danish "to" (two): "compare to"
+    reads as "compare with", not as the sentence "for godt to år siden"."""
+    typed = lexical_assistant.ask("how does haderslev compare to other municipalities?")
+    meant = lexical_assistant.ask("how does haderslev compare with other municipalities?")
+    assert typed.answer == meant.answer
+    assert "to år" not in typed.answer
