@@ -753,6 +753,8 @@ def _without_chatter(question: str) -> str:
     words = patterns()["words"]
     text = words["sign_off"].sub("", words["opener"].sub("", question))
     after_lead_in = words["lead_in"].sub("", text)
+    while (shorter := words["lead_in"].sub("", after_lead_in)) != after_lead_in:
+        after_lead_in = shorter  # "ved du det her: tjek lige: …"
     indirect = words["indirect"].match(after_lead_in)
     if indirect or after_lead_in != text:  # "jeg vil gerne vide, hvem Peter Karm er"
         return _in_question_order(indirect["clause"] if indirect else after_lead_in)

@@ -1173,6 +1173,8 @@ GREETED = (
     "Godmorgen. Hvem er vicekontorchef i KL?",
     "Hej assistent, hvem er vicekontorchef i KL?",
     "jeg vil gerne vide: hvem er vicekontorchef i KL?",
+    "tjek lige: hvem er vicekontorchef i KL?",
+    "lige et hurtigt spm - hvem er vicekontorchef i KL?",
     "Hvem er vicekontorchef i KL? På forhånd tak",
     "hvem er vicekontorchef i KL mvh Lone",
     "Hvem er vicekontorchef i KL? :)",
