@@ -437,7 +437,9 @@ class QueryReader:
             noun = f" {after}"
             if not mentions.fullmatch(after) or len(word) < 4 or position.match(word + noun):
                 continue
-            ordinals = [c for c, _ in self.lexicon.near(word) if position.match(c + noun)]
+            ordinals = [
+                c for c, _ in self.lexicon.near(word, keep_first=False) if position.match(c + noun)
+            ]
             if self.lexicon.is_known(word):  # "først", "førte"; not "det fjerne råd"
                 ordinals = [c for c in ordinals if len(c) == len(word) + 1]
             if len({tuple(_positions(c + noun, _ANY_COUNT)) for c in ordinals}) == 1:

@@ -125,6 +125,7 @@ def test_a_genitive_before_a_noun_is_no_compound(lexical_assistant) -> None:
         ("Hvad er det syvend råd?", "syvend", "syvende", "Råd 7"),
         ("Hvad er kommunaldirektørens først råd?", "først", "første", "Råd 1"),
         ("hvad går det femt råd ud på", "femt", "femte", "Råd 5"),
+        ("Hvad går det eemte råd ud på?", "eemte", "femte", "Råd 5"),  # the first letter
         # A typo of the list's noun where a position says it stands, a Danish word or not.
         ("Hvad er det sidste rød?", "rød", "råd", "Råd 7"),
         ("Forklar rpd nummer tre", "rpd", "råd", "Råd 3"),
