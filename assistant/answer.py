@@ -579,6 +579,7 @@ class ExtractiveAnswerer:
                     chosen.append((rank, i, sentence))
                     covered |= set(self._analyzer.terms(sentence))
         chosen = self._with_outcome(analysis, chosen, passages[0][1])
+        chosen = self._with_amount(analysis, chosen, passages[0][1])
         chosen = self._with_antecedents(self._stating_what_is_asked(analysis, chosen), docs)
         citations: list[Citation] = []
         for rank in sorted({c[0] for c in chosen}):
@@ -598,6 +599,18 @@ class ExtractiveAnswerer:
             return chosen
         stating = [(0, i, s) for i, s in enumerate(first) if result.search(s)]
         return sorted(chosen + stating[:1], key=lambda c: (c[0], c[1]))
+
+    def _with_amount(
+        self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]], first: Sequence[str]
+    ) -> list[tuple[int, int, str]]:
+        """A question for an amount gets the best passage's sentence that states one ("Hvor
+        mange dimensioner …?": "Tilsammen danner de fire dimensioner …") when the sentences
+        chosen for its words do not."""
+        quantity = analysis.quantity
+        if not quantity or any(quantity.answered_by(c[2], self._analyzer) for c in chosen):
+            return chosen
+        states = [(0, i, s) for i, s in enumerate(first) if quantity.answered_by(s, self._analyzer)]
+        return sorted(chosen + states[:1], key=lambda c: (c[0], c[1]))
 
     def _stating_what_is_asked(
         self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]]

@@ -1234,3 +1234,19 @@ def test_english_to_is_no_danish_number(lexical_assistant) -> None:
     meant = lexical_assistant.ask("how does haderslev compare with other municipalities?")
     assert typed.answer == meant.answer
     assert "to år" not in typed.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("Hvor mange dimensioner er der i Den Ny Syntese?", "fire dimensioner"),
+        ("how long did they spend on setting goals and a framework?", "halvandet års tid"),
+    ],
+)
+def test_an_amount_is_answered_by_the_sentence_that_states_it(
+    lexical_assistant, question: str, amount: str
+) -> None:
+    """The sentence with most of the question's words may not hold the amount; the best
+    passage's sentence that states one answers, instead of "the article does not say"."""
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and amount in answer.answer
