@@ -1236,17 +1236,13 @@ def test_english_to_is_no_danish_number(lexical_assistant) -> None:
     assert "to år" not in typed.answer
 
 
-@pytest.mark.parametrize(
-    ("question", "amount"),
-    [
-        ("Hvor mange dimensioner er der i Den Ny Syntese?", "fire dimensioner"),
-        ("how long did they spend on setting goals and a framework?", "halvandet års tid"),
-    ],
-)
-def test_an_amount_is_answered_by_the_sentence_that_states_it(
-    lexical_assistant, question: str, amount: str
-) -> None:
+def test_an_amount_is_answered_by_the_sentence_that_states_it(lexical_assistant) -> None:
     """The sentence with most of the question's words may not hold the amount; the best
     passage's sentence that states one answers, instead of "the article does not say"."""
-    answer = lexical_assistant.ask(question)
-    assert not answer.abstained and amount in answer.answer
+    answer = lexical_assistant.ask("Hvor mange dimensioner er der i Den Ny Syntese?")
+    assert not answer.abstained and "fire dimensioner" in answer.answer
+
+
+def test_an_english_question_for_an_amount_gets_it(real_assistant) -> None:
+    answer = real_assistant.ask("how long did they spend on setting goals and a framework?")
+    assert not answer.abstained and "halvandet års tid" in answer.answer
