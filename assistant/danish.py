@@ -79,6 +79,21 @@ def _expansions() -> dict[str, str]:
     return {a.replace(".", ""): words for a, words in _abbreviations().items() if words}
 
 
+@cache
+def _dotted() -> re.Pattern[str]:
+    """The abbreviations with inner periods as written ("bl.a.", "m.h.t."): a tokenizer
+    splits them into letters ("bl", "a") that are no words."""
+    dotted = sorted((a for a, w in _abbreviations().items() if w and "." in a[:-1]), key=len)
+    alternatives = "|".join(re.escape(a.rstrip(".")) + r"\.?" for a in reversed(dotted))
+    return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})(?!\w)", re.IGNORECASE)
+
+
+def expand_dotted_abbreviations(text: str) -> str:
+    """ "hvem var konsulenten fra kl bl.a.?" -> "… kl blandt andet?": the words it stands
+    for, which the question is read as."""
+    return _dotted().sub(lambda m: _expansions()[m[0].lower().replace(".", "")], text)
+
+
 def expand_abbreviation(word: str) -> str | None:
     """What a Danish abbreviation typed without its periods stands for ("tlf" -> "telefon")."""
     return _expansions().get(word.lower().replace(".", ""))

@@ -24,6 +24,7 @@ from assistant.danish import (
     ORDINALS,
     Analyzer,
     expand_abbreviation,
+    expand_dotted_abbreviations,
     shared_beginning,
     without_function_phrases,
 )
@@ -278,7 +279,8 @@ class QueryReader:
         )
 
     def read(self, typed: str, history: Sequence[Turn] = ()) -> QueryAnalysis:
-        question = _cased(_without_chatter(typed), self._says_nothing_by_capitals)
+        question = expand_dotted_abbreviations(typed)  # "bl.a." is no "bl" and "a"
+        question = _cased(_without_chatter(question), self._says_nothing_by_capitals)
         question, typos = self._english_typos(question)
         text, corrections, english = self.repair(question)
         corrections = _from_typed(typos, corrections)

@@ -1246,3 +1246,14 @@ def test_an_amount_is_answered_by_the_sentence_that_states_it(lexical_assistant)
 def test_an_english_question_for_an_amount_gets_it(real_assistant) -> None:
     answer = real_assistant.ask("how long did they spend on setting goals and a framework?")
     assert not answer.abstained and "halvandet års tid" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["hvem var konsulenten fra kl bl.a.?", "hvem var bl.a. konsulenten fra KL?"]
+)
+def test_an_abbreviation_written_with_its_periods_is_read_out(
+    lexical_assistant, question: str
+) -> None:
+    """ "bl.a." is "blandt andet", not the unknown words "bl" and "a"."""
+    answer = lexical_assistant.ask(question)
+    assert not answer.abstained and "Jan Struwe Poulsen" in answer.answer
