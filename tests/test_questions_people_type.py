@@ -1257,3 +1257,10 @@ def test_an_abbreviation_written_with_its_periods_is_read_out(
     """ "bl.a." is "blandt andet", not the unknown words "bl" and "a"."""
     answer = lexical_assistant.ask(question)
     assert not answer.abstained and "Jan Struwe Poulsen" in answer.answer
+
+
+def test_an_attribute_of_someone_the_article_does_not_give_is_declined(lexical_assistant) -> None:
+    """ "Jensens uddannelse" asks for his education, which the article does not give; his
+    name is on the page, but it is not what is asked. His title is given."""
+    assert lexical_assistant.ask("Hvad er Jesper Hosbond Jensens baggrund/uddannelse?").abstained
+    assert "kommunaldirektør" in lexical_assistant.ask("hvad er peter karms titel").answer
