@@ -605,9 +605,12 @@ class ExtractiveAnswerer:
     ) -> list[tuple[int, int, str]]:
         """A question for an amount gets the best passage's sentence that states one ("Hvor
         mange dimensioner …?": "Tilsammen danner de fire dimensioner …") when the sentences
-        chosen for its words do not."""
+        chosen for its words do not: a number with what is counted or a unit after it. "Hvor
+        stor …" takes any number, so "i ét" would do: it gets none from elsewhere."""
         quantity = analysis.quantity
-        if not quantity or any(quantity.answered_by(c[2], self._analyzer) for c in chosen):
+        if not quantity or quantity.kind == "measure":
+            return chosen
+        if any(quantity.answered_by(c[2], self._analyzer) for c in chosen):
             return chosen
         states = [(0, i, s) for i, s in enumerate(first) if quantity.answered_by(s, self._analyzer)]
         return sorted(chosen + states[:1], key=lambda c: (c[0], c[1]))

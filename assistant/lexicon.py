@@ -54,6 +54,10 @@ question was typed: "pa" (4.1) and "på" (7.2), "nar" (3.8) and "når" (6.3); "v
 _MAX_COMPOUNDS_OF_PART = 10
 """A function word that begins (or ends) more Danish dictionary words than this is a part of
 compounds ("ud", "for", "mellem"; "en", "er"; "have"), not a word typed beside another."""
+_MAX_COMPOUNDS_BESIDE_ARTICLE_WORD = 100
+"""Beside the article's own word, a function word may begin or end this many dictionary
+words and still stand apart: "er" (36), "i" (72) are seldom prefixes; "selv" (174), "med"
+(215), "om" (314) begin compounds the dictionary lacks ("selvledelse", "medstyring")."""
 _MAX_SPELLINGS = 1000
 """Spellings of one word tried at most: a word with more is left as typed."""
 _RESTORED_MARGIN = 1.25
@@ -74,8 +78,9 @@ def _headwords() -> frozenset[str]:
     return frozenset(load_lines("headwords_da.txt.gz"))
 
 
-_ENDINGS = ("erne", "ene", "ens", "ets", "er", "en", "et", "es", "ne", "e", "s")
-"""Danish inflection endings, longest first: "attesten" is the headword "attest" inflected."""
+_ENDINGS = ("erne", "ene", "ens", "ets", "er", "en", "et", "es", "ne", "e", "s", "n")
+"""Danish inflection endings, longest first: "attesten" is the headword "attest" inflected,
+"selvledelsen" the headword "selvledelse"."""
 
 
 def _listed(word: str) -> bool:
@@ -90,7 +95,8 @@ def _listed(word: str) -> bool:
 def _function_word_compounds() -> dict[str, tuple[int, int]]:
     """The Danish function words, each with how many Danish dictionary words it begins and
     ends beside a word of four letters or more ("ud" begins 984, "en" ends 678, "hvor"
-    begins 6). Read on first need: immutable package data (122 lines)."""
+    begins 6), and the Danish number words likewise ("tre" begins 43). Read on first need:
+    immutable package data (142 lines)."""
     rows = (line.split("\t") for line in load_lines("function_word_compounds_da.txt"))
     return {word: (int(begins), int(ends)) for word, begins, ends in rows}
 
@@ -287,10 +293,11 @@ class Lexicon:
         Danish word as written, or a form of the article's; not by its lemma, which
         simplemma guesses for any string), where the function word seldom begins (ends) a
         Danish word (``_function_word_compounds``): "hvor", "har" and "på" do so seldom,
-        "ud", "for", "mellem" (prefixes) and "en", "er", "de" (endings) often; or beside a
-        form of the article's own word, however often it does ("erartiklen",
-        "omsikkerhed": the word is no Danish word, so it is no compound either); or two
-        function words that seldom do ("hvornårblev"). English function words ("is",
+        "ud", "for", "mellem" (prefixes) and "en", "er", "de" (endings) often; beside a
+        form of the article's own word, also a function word that begins or ends some
+        Danish words but is no common prefix ("erartiklen", "idigitaliseringen"; not
+        "medstyring", "selvledelsen", "toniveau", which are compounds the dictionary lacks);
+        or two function words that seldom do ("hvornårblev"). English function words ("is",
         "and") are no Danish ones: "iskage" is one word."""
         table = _function_word_compounds()
         both = left in table and right in table  # "hvornårblev", "kanjeg"
@@ -305,11 +312,14 @@ class Lexicon:
     def _beside_function_word(self, function: str, content: str, side: int) -> bool:
         if len(content) < 3:
             return False
+        compounds = _function_word_compounds()[function][side]
         article_word = self._analyzer.has_stem(self._analyzer.stem(content))
-        if article_word and (content in self._corpus or self.is_word(content)):
+        written = content in self._corpus or self.is_word(content)
+        # A number word begins compounds of its own ("toårig"): no exception for it.
+        beside_article = article_word and written and function not in DANISH_NUMBER_WORDS
+        if beside_article and compounds <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
             return True
-        productive = _function_word_compounds()[function][side] > _MAX_COMPOUNDS_OF_PART
-        return (self.is_word(content) or article_word) and not productive
+        return (self.is_word(content) or article_word) and compounds <= _MAX_COMPOUNDS_OF_PART
 
     def is_function_word(self, word: str) -> bool:
         """A Danish function or number word ("og", "om", "tre")."""

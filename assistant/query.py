@@ -92,10 +92,15 @@ def patterns() -> dict[str, Any]:
 
     raw["injection"]["patterns"] = [_any_keyboard(p) for p in raw["injection"]["patterns"]]
     words = raw["words"]
-    for name, value in words.items():  # "{question_word}": a part several patterns share
-        for part in ("question_word", "finite_verb", "how_much"):
+
+    def filled(value: str) -> str:  # "{question_word}": a part several patterns share
+        for part in ("question_word", "finite_verb", "how_much", "comparative"):
             value = value.replace("{" + part + "}", words[part])
-        words[name] = value
+        return value
+
+    for name, value in words.items():
+        words[name] = filled(value)
+    raw["cues"] = {name: filled(value) for name, value in raw["cues"].items()}
     tables = {name: compiled(table) for name, table in raw.items() if name != "meta"}
     tables["meta"] = compiled({k: v for k, v in raw["meta"].items() if k != "who_is"})
     tables["who_is"] = raw["meta"]["who_is"]
@@ -429,10 +434,11 @@ class QueryReader:
         return bool(found) and not (after and self.lexicon.is_adjective(after.lower()))
 
     def _ordinals(self, tokens: Sequence[str]) -> dict[str, str]:
-        """A word before "råd" a typo from an ordinal is that ordinal ("det syvend råd"); a
-        Danish word of its own only when a letter of the ordinal is missing ("de tre førte
-        råd", "hans først råd"): "det fjerne råd" stays far. Only when the near ordinals
-        name one position ("først": "første" or "first"); "frse" could be several words."""
+        """A word before "råd" a typo from an ordinal is that ordinal ("det syvend råd", in
+        the first letter too: "det eemte råd"); a Danish word of its own only when a letter
+        of the ordinal is missing ("de tre førte råd", "hans først råd"): "det fjerne råd"
+        stays far. Only when the near ordinals name one position ("først": "første" or
+        "first"); "frse" could be several words."""
         position, mentions = patterns()["advice"]["position"], patterns()["advice"]["mentions"]
         read: dict[str, str] = {}
         for word, after in itertools.pairwise(tokens):
@@ -756,9 +762,9 @@ def _without_chatter(question: str) -> str:
     is read in a question's order."""
     words = patterns()["words"]
     text = words["sign_off"].sub("", words["opener"].sub("", question))
-    after_lead_in = words["lead_in"].sub("", text)
+    after_lead_in = text
     while (shorter := words["lead_in"].sub("", after_lead_in)) != after_lead_in:
-        after_lead_in = shorter  # "ved du det her: tjek lige: …"
+        after_lead_in = shorter  # one after another: "ved du det her: tjek lige: …"
     indirect = words["indirect"].match(after_lead_in)
     if indirect or after_lead_in != text:  # "jeg vil gerne vide, hvem Peter Karm er"
         return _in_question_order(indirect["clause"] if indirect else after_lead_in)
@@ -845,8 +851,9 @@ def _without_framing(text: str) -> str:
     stays: it is what a who-question asks about)."""
     for name in _FRAMING:
         text = patterns()["answer_type"][name].sub(" ", text)
-    for cue in ("phone", "email", "address", "compare"):
+    for cue in ("phone", "email", "address"):
         text = patterns()["cues"][cue].sub(" ", text)
+    text = patterns()["words"]["comparative"].sub(" ", text)
     return without_function_phrases(text)
 
 

@@ -470,6 +470,8 @@ def test_now_before_and_where_from_get_the_sentence_that_says_it(
         "hvad er de vigtigste budskaber",
         "artiklen kort fortalt",
         "what's the main message?",
+        "what’s the main message?",
+        "hva er pointen med den her artikel",
     ],
 )
 def test_a_summary_is_the_lead_and_the_list_each_cited(lexical_assistant, question) -> None:
@@ -1076,6 +1078,8 @@ def test_two_words_typed_without_a_space_are_read_apart(
     [
         *("mellemledere", "udfase", "kontorchefen", "havegrill", "vorløbet", "nis2", "iskage"),
         *("attesten", "hurtigtog", "backend", "Hansted", "Mygind", "5g", "4de"),
+        # Compounds the dictionary lacks, of a common prefix and the article's word.
+        *("selvledelsen", "medstyring", "toniveau", "toledelsen"),
     ],
 )
 def test_words_that_only_look_run_together_stay_as_typed(lexical_assistant, word: str) -> None:
@@ -1215,6 +1219,7 @@ def test_a_capital_a_phone_puts_on_the_first_word_hides_no_typo(lexical_assistan
         "er haderslev bagud ift andre kommuner",
         "er haderslev dårligere end andre kommuner til digitalisering",
         "how does haderslev compare with other municipalities?",
+        "hvordan er haderslev sammenlignet med vejle",
     ],
 )
 def test_a_comparison_with_others_is_answered_by_the_comparison(
@@ -1241,6 +1246,12 @@ def test_an_amount_is_answered_by_the_sentence_that_states_it(lexical_assistant)
     passage's sentence that states one answers, instead of "the article does not say"."""
     answer = lexical_assistant.ask("Hvor mange dimensioner er der i Den Ny Syntese?")
     assert not answer.abstained and "fire dimensioner" in answer.answer
+
+
+def test_any_number_is_no_amount_of_something_else(lexical_assistant) -> None:
+    """ "Hvor stor …" is answered by any number, so none is taken from another sentence:
+    "i ét" is no size of the statutes."""
+    assert lexical_assistant.ask("hvor stor er styrelsesvedtægten").abstained
 
 
 def test_an_english_question_for_an_amount_gets_it(real_assistant) -> None:
