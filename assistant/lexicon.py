@@ -300,8 +300,8 @@ class Lexicon:
         or two function words that seldom do ("hvornårblev"). English function words ("is",
         "and") are no Danish ones: "iskage" is one word."""
         table = _function_word_compounds()
-        both = left in table and right in table  # "hvornårblev", "kanjeg"
-        if both and max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_OF_PART:
+        both = left in table and right in table  # "hvornårblev", "kanjeg", "hvordandet"
+        if both and max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
             return True
         return any(
             self._beside_function_word(function, content, side)
@@ -310,8 +310,8 @@ class Lexicon:
         )  # a number word is content beside a function word ("femud")
 
     def _beside_function_word(self, function: str, content: str, side: int) -> bool:
-        if len(content) < 3:
-            return False
+        if len(content) < 3 and content not in self._corpus:
+            return False  # "harit": the article's "it"
         compounds = _function_word_compounds()[function][side]
         article_word = self._analyzer.has_stem(self._analyzer.stem(content))
         written = content in self._corpus or self.is_word(content)

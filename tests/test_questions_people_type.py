@@ -1061,6 +1061,7 @@ def test_the_view_of_the_article_and_its_person_is_answered(
         ("Hvad er det femtegode råd?", "femtegode", "femte gode"),
         ("hvad går råd nummer femud på", "femud", "fem ud"),
         ("Hvad handler råd 4om?", "4om", "4 om"),
+        ("hvem spurgte cheferne ud om hvordandet stod til", "hvordandet", "hvordan det"),
     ],
 )
 def test_two_words_typed_without_a_space_are_read_apart(
