@@ -577,6 +577,8 @@ class QueryReader:
             return None  # the article's word, or a Danish word the article does not use
         if glued := _GLUED_NUMBER.fullmatch(word):
             return self._number_apart(glued)
+        if position := self._position_apart(word):
+            return position
         abbreviated = self.analyzer.abbreviated(word)
         # A capitalised word is more often a name than two words: "Hansted", "Mygind".
         apart = None if abbreviated or as_name else self.lexicon.apart(word)
@@ -585,6 +587,22 @@ class QueryReader:
             or (" ".join(apart) if apart else None)
             or self.lexicon.correction(word, as_name)
         )
+
+    def _position_apart(self, word: str) -> str | None:
+        """A position typed against the list's noun is the two ("førsteråd", "tredjeråd",
+        "næstsidsteråd" -> "næstsidste råd"): what the patterns read as a place in the list."""
+        advice = patterns()["advice"]
+        for noun in self.list_nouns:
+            head = word.removesuffix(noun)
+            if head == word or not head:
+                continue
+            plain = patterns()["words"]["intensified"].match(head)  # "allersidste"
+            place = plain["word"] if plain else head
+            found = advice["position"].match(f"{place} {noun}")
+            whole = found and found.end() == len(place) + 1 + len(noun)
+            if whole or advice["second_last"].fullmatch(place) or advice["middle"].fullmatch(place):
+                return f"{place} {noun}"
+        return None
 
     def _number_apart(self, glued: re.Match[str]) -> str | None:
         """A number typed against a function word or a word of the article is the two

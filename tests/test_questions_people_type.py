@@ -1062,6 +1062,9 @@ def test_the_view_of_the_article_and_its_person_is_answered(
         ("hvad går råd nummer femud på", "femud", "fem ud"),
         ("Hvad handler råd 4om?", "4om", "4 om"),
         ("hvem spurgte cheferne ud om hvordandet stod til", "hvordandet", "hvordan det"),
+        # A position typed against the list's noun.
+        ("Hvad er det førsteråd?", "førsteråd", "første råd"),
+        ("Hvad siger det næstsidsteråd?", "næstsidsteråd", "næstsidste råd"),
     ],
 )
 def test_two_words_typed_without_a_space_are_read_apart(
