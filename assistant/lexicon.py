@@ -84,10 +84,13 @@ _ENDINGS = ("erne", "ene", "ens", "ets", "er", "en", "et", "es", "ne", "e", "s",
 
 
 def _listed(word: str) -> bool:
-    """Is the word, or the word without an inflection ending, a dictionary headword?"""
-    words = _headwords()
+    """Is the word, or the word without an inflection ending, a dictionary headword? A
+    function word takes no ending: "hvemer" is "hvem er"."""
+    words, closed = _headwords(), _function_word_compounds()
     return word in words or any(
-        word.endswith(e) and word[: -len(e)] in words for e in _ENDINGS if len(word) > len(e) + 2
+        word.endswith(e) and word[: -len(e)] in words and word[: -len(e)] not in closed
+        for e in _ENDINGS
+        if len(word) > len(e) + 2
     )
 
 
@@ -303,6 +306,8 @@ class Lexicon:
         both = left in table and right in table  # "hvornårblev", "kanjeg", "hvordandet"
         if both and max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
             return True
+        if both and table[left][0] == 0:
+            return True  # "hvemer": a question word begins no word, so "-er" is no ending
         return any(
             self._beside_function_word(function, content, side)
             for function, content, side in ((left, right, 0), (right, left, 1))

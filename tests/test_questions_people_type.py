@@ -1065,6 +1065,8 @@ def test_the_view_of_the_article_and_its_person_is_answered(
         # A position typed against the list's noun.
         ("Hvad er det førsteråd?", "førsteråd", "første råd"),
         ("Hvad siger det næstsidsteråd?", "næstsidsteråd", "næstsidste råd"),
+        # A question word takes no ending: "-er" after it is the verb.
+        ("Hvemer Peter Karm?", "hvemer", "hvem er"),
     ],
 )
 def test_two_words_typed_without_a_space_are_read_apart(
