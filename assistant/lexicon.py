@@ -54,6 +54,9 @@ question was typed: "pa" (4.1) and "på" (7.2), "nar" (3.8) and "når" (6.3); "v
 _MAX_COMPOUNDS_OF_PART = 10
 """A function word that begins (or ends) more Danish dictionary words than this is a part of
 compounds ("ud", "for", "mellem"; "en", "er"; "have"), not a word typed beside another."""
+_APART_MARGIN = 2.0
+"""How much commoner (Zipf) both words of a split must be than a word one typo from the
+whole for the split to be read: "hvor kom" (6+) before the rare "hvorom" (2.6)."""
 _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD = 100
 """Beside the article's own word, a function word may begin or end this many dictionary
 words and still stand apart: "er" (36), "i" (72) are seldom prefixes; "selv" (174), "med"
@@ -286,10 +289,13 @@ class Lexicon:
         fits = [s for s in splits if self._may_stand_apart(*s)]
         if not fits:
             return None
+        best = max(fits, key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))))
         parts = {part for fit in fits for part in fit}
-        if any(d == 1 and near not in parts for near, d in self.near(word, keep_first=False)):
+        likelier = min(map(self.zipf, best)) - _APART_MARGIN  # "hvorkom": not rare "hvorom"
+        typos = [n for n, d in self.near(word, keep_first=False) if d == 1 and n not in parts]
+        if any(n in self._corpus or self.zipf(n) > likelier for n in typos):
             return None  # the search for near words last: most unknown words do not split
-        return max(fits, key=lambda s: (sum(p in self._corpus for p in s), min(map(self.zipf, s))))
+        return best
 
     def _may_stand_apart(self, left: str, right: str) -> bool:
         """One function or number word and one content word of three letters or more (a

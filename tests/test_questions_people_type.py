@@ -1067,6 +1067,8 @@ def test_the_view_of_the_article_and_its_person_is_answered(
         ("Hvad siger det næstsidsteråd?", "næstsidsteråd", "næstsidste råd"),
         # A question word takes no ending: "-er" after it is the verb.
         ("Hvemer Peter Karm?", "hvemer", "hvem er"),
+        # Far likelier than the rare word one typo away ("hvorom").
+        ("Hvorkom Peter Karm fra?", "hvorkom", "hvor kom"),
     ],
 )
 def test_two_words_typed_without_a_space_are_read_apart(
