@@ -60,8 +60,9 @@ CARDINALS: dict[str, int] = {
 ENGLISH_FUNCTION_WORDS_DANISH_TOO = frozenset({"to", "by", "no"})
 """English function words that are Danish content words ("to år", "byen", "nr./no."): a
 Danish question searches them, an English one does not ("compare to other municipalities")."""
+# "en"/"et" (one) are the indefinite article first, a function word ("etmål" is "et mål").
 DANISH_NUMBER_WORDS = frozenset(
-    [*_DANISH_ORDINALS.split(), *_DANISH_CARDINALS.split(), "andet", "et", "ét"]
+    [*_DANISH_ORDINALS.split(), *_DANISH_CARDINALS.split()[1:], "andet"]
 )
 
 
