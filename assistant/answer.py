@@ -204,6 +204,17 @@ def _naming(
     return named
 
 
+def _with_stated(
+    chosen: list[tuple[int, int, str]], first: Sequence[str], states: Callable[[str], Any]
+) -> list[tuple[int, int, str]]:
+    """The chosen sentences, and the best passage's first sentence that states what is
+    asked (``states``) when none of them does."""
+    if any(states(c[2]) for c in chosen):
+        return chosen
+    stating = [(0, i, s) for i, s in enumerate(first) if states(s)]
+    return sorted(chosen + stating[:1], key=lambda c: (c[0], c[1]))
+
+
 def _renumber(text: str, numbers: dict[int, int]) -> str:
     """Citation markers of one part's answer as numbered in the whole answer."""
     return _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
@@ -594,11 +605,9 @@ class ExtractiveAnswerer:
     ) -> list[tuple[int, int, str]]:
         """A question for a result gets the best passage's sentence that states one ("Det
         styrker retning og agilitet …") when the sentences chosen for its words do not."""
-        result = patterns()["answers"]["result"]
-        if "result" not in analysis.cues or any(result.search(c[2]) for c in chosen):
+        if "result" not in analysis.cues:
             return chosen
-        stating = [(0, i, s) for i, s in enumerate(first) if result.search(s)]
-        return sorted(chosen + stating[:1], key=lambda c: (c[0], c[1]))
+        return _with_stated(chosen, first, patterns()["answers"]["result"].search)
 
     def _with_amount(
         self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]], first: Sequence[str]
@@ -610,10 +619,7 @@ class ExtractiveAnswerer:
         quantity = analysis.quantity
         if not quantity or quantity.kind == "measure":
             return chosen
-        if any(quantity.answered_by(c[2], self._analyzer) for c in chosen):
-            return chosen
-        states = [(0, i, s) for i, s in enumerate(first) if quantity.answered_by(s, self._analyzer)]
-        return sorted(chosen + states[:1], key=lambda c: (c[0], c[1]))
+        return _with_stated(chosen, first, lambda s: quantity.answered_by(s, self._analyzer))
 
     def _stating_what_is_asked(
         self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]]

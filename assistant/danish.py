@@ -285,6 +285,10 @@ class Analyzer:
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary
 
+    def has_stem_of(self, word: str) -> bool:
+        """Does the corpus have a word of this word's stem (a form of the article's word)?"""
+        return self.has_stem(self.stem(word))
+
     @cached_property
     def surface_lemmas(self) -> frozenset[str]:
         """The lemmas of the corpus's words."""

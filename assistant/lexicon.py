@@ -277,10 +277,11 @@ class Lexicon:
     def apart(self, word: str) -> tuple[str, str] | None:
         """Two words typed without the space between them, one a function or number word
         ("hvorlænge", "karmpå", "hvilkenkommune", "femtegode"), when the word is no Danish
-        word as typed and no typo of one ("komune"; "idigitaliseringen" is a typo of
-        "digitaliseringen" only by the "i" it splits off): where several splits fit, the
-        one with the article's word, then with the commoner words ("hvilket råd", not
-        "hvilke tråd")."""
+        word as typed and no typo of one ("komune"): where several splits fit, the one
+        with the article's word, then with the commoner words ("hvilket råd", not "hvilke
+        tråd"). A word one typo away keeps it whole when it is the article's or nearly as
+        common as the split's words, not when it is one of them ("idigitaliseringen") or
+        far rarer ("hvorkom" is "hvor kom", not "hvorom")."""
         if len(word) < 5 or not word.isalpha() or self.is_word(word) or word in _word_classes():
             return None  # not its lemma: simplemma reads "hvilkenkommune" as "kommune"
         if self.is_english_word(word) or _listed(word):
@@ -306,14 +307,14 @@ class Lexicon:
         form of the article's own word, also a function word that begins or ends some
         Danish words but is no common prefix ("erartiklen", "idigitaliseringen"; not
         "medstyring", "selvledelsen", "toniveau", which are compounds the dictionary lacks);
-        or two function words that seldom do ("hvornårblev"). English function words ("is",
-        "and") are no Danish ones: "iskage" is one word."""
+        or two function words that seldom do ("hvornårblev", "hvordandet"), or whose first
+        begins no word at all ("hvemer": after "hvem", "-er" is no ending). English function
+        words ("is", "and") are no Danish ones: "iskage" is one word."""
         table = _function_word_compounds()
-        both = left in table and right in table  # "hvornårblev", "kanjeg", "hvordandet"
-        if both and max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
-            return True
-        if both and table[left][0] == 0:
-            return True  # "hvemer": a question word begins no word, so "-er" is no ending
+        if left in table and right in table:
+            seldom = max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD
+            if seldom or table[left][0] == 0:
+                return True
         return any(
             self._beside_function_word(function, content, side)
             for function, content, side in ((left, right, 0), (right, left, 1))
@@ -324,7 +325,7 @@ class Lexicon:
         if len(content) < 3 and content not in self._corpus:
             return False  # "harit": the article's "it"
         compounds = _function_word_compounds()[function][side]
-        article_word = self._analyzer.has_stem(self._analyzer.stem(content))
+        article_word = self._analyzer.has_stem_of(content)
         written = content in self._corpus or self.is_word(content)
         # A number word begins compounds of its own ("toårig"): no exception for it.
         beside_article = article_word and written and function not in DANISH_NUMBER_WORDS

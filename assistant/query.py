@@ -573,7 +573,7 @@ class QueryReader:
             return plain["word"]  # not "allergitest" -> "gitest"
         if english or word.isdigit() or self.analyzer.is_stopword(word):
             return None
-        if self.analyzer.has_stem(self.analyzer.stem(word)) or self.lexicon.is_known(word):
+        if self.analyzer.has_stem_of(word) or self.lexicon.is_known(word):
             return None  # the article's word, or a Danish word the article does not use
         if glued := _GLUED_NUMBER.fullmatch(word):
             return self._number_apart(glued)
@@ -598,9 +598,11 @@ class QueryReader:
                 continue
             plain = patterns()["words"]["intensified"].match(head)  # "allersidste"
             place = plain["word"] if plain else head
-            found = advice["position"].match(f"{place} {noun}")
-            whole = found and found.end() == len(place) + 1 + len(noun)
-            if whole or advice["second_last"].fullmatch(place) or advice["middle"].fullmatch(place):
+            if (
+                advice["position"].fullmatch(f"{place} {noun}")
+                or advice["second_last"].fullmatch(place)
+                or advice["middle"].fullmatch(place)
+            ):
                 return f"{place} {noun}"
         return None
 
@@ -613,7 +615,7 @@ class QueryReader:
         if parts[0].isdigit() and _ORDINAL_ENDING.fullmatch(word):
             return None
         known = self.lexicon.is_function_word(word) or (
-            len(word) >= 3 and self.analyzer.has_stem(self.analyzer.stem(word))
+            len(word) >= 3 and self.analyzer.has_stem_of(word)
         )
         return " ".join(parts) if known else None
 
