@@ -64,8 +64,6 @@ _INITIALS = re.compile(r"(?<!\S)[^\w\s]*([^\W\d_])(?=[^\W\d_])")
 _LEADING_DIGITS = re.compile(r"\d+")
 _GLUED_NUMBER = re.compile(r"([a-zæøå]+)(\d{1,2})|(\d{1,2})([a-zæøå]+)")
 """A word and a number typed together ("råd7", "og7", "4om", "4dimensioner")."""
-_ORDINAL_ENDING = re.compile(r"st|nd|rd|th|ste|nde|den|dje|die|de|te|ende")
-"""The endings the question patterns read as an ordinal after a number ("4de", "1st")."""
 _DIGITS = re.compile(r"(?<![\w.,-])\d+(?![\w-]|[.,]\d)")
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-ZÆØÅ][\wæøåÆØÅ-]+")
 
@@ -94,13 +92,14 @@ def patterns() -> dict[str, Any]:
     words = raw["words"]
 
     def filled(value: str) -> str:  # "{question_word}": a part several patterns share
-        for part in ("question_word", "finite_verb", "how_much", "comparative"):
+        for part in ("question_word", "finite_verb", "how_much", "comparative", "ordinal_ending"):
             value = value.replace("{" + part + "}", words[part])
         return value
 
     for name, value in words.items():
         words[name] = filled(value)
-    raw["cues"] = {name: filled(value) for name, value in raw["cues"].items()}
+    for table in ("cues", "advice"):
+        raw[table] = {name: filled(value) for name, value in raw[table].items()}
     tables = {name: compiled(table) for name, table in raw.items() if name != "meta"}
     tables["meta"] = compiled({k: v for k, v in raw["meta"].items() if k != "who_is"})
     tables["who_is"] = raw["meta"]["who_is"]
@@ -612,7 +611,7 @@ class QueryReader:
         a name with a number ("nis2", "5g")."""
         parts = [part for part in glued.groups() if part]
         word = parts[1] if parts[0].isdigit() else parts[0]
-        if parts[0].isdigit() and _ORDINAL_ENDING.fullmatch(word):
+        if parts[0].isdigit() and patterns()["words"]["ordinal_ending"].fullmatch(word):
             return None
         known = self.lexicon.is_function_word(word) or (
             len(word) >= 3 and self.analyzer.has_stem_of(word)
