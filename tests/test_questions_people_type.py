@@ -1283,3 +1283,12 @@ def test_an_attribute_of_someone_the_article_does_not_give_is_declined(lexical_a
     name is on the page, but it is not what is asked. His title is given."""
     assert lexical_assistant.ask("Hvad er Jesper Hosbond Jensens baggrund/uddannelse?").abstained
     assert "kommunaldirektør" in lexical_assistant.ask("hvad er peter karms titel").answer
+
+
+def test_still_asks_about_now(lexical_assistant) -> None:
+    """ "Er IT stadig en del af en fagforvaltning?" asks whether it is so now: the sentence
+    about how it is now answers, not the one about how it was. "stadig flere" is no "now"."""
+    answer = lexical_assistant.ask("er IT og Digitalisering stadig en del af en fagforvaltning")
+    assert "selvstændig central stab" in answer.answer
+    reader = lexical_assistant.retriever.reader
+    assert "now" not in reader.read("kommer der stadig flere digitale løsninger").cues
