@@ -1292,3 +1292,23 @@ def test_still_asks_about_now(lexical_assistant) -> None:
     assert "selvstændig central stab" in answer.answer
     reader = lexical_assistant.retriever.reader
     assert "now" not in reader.read("kommer der stadig flere digitale løsninger").cues
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "var det byrådet der besluttede at gøre IT og Digitalisering til en selvstændig stab",
+        "hvem er formand for KL-KOMBITs Digitaliseringsråd?",
+    ],
+)
+def test_what_a_cleft_or_a_role_asks_for_must_be_in_the_article(
+    lexical_assistant, question: str
+) -> None:
+    """ "var det X der …" asks whether it was X, "hvem er formand for …" for the chair: the
+    article names neither, though it has the rest of the question's words."""
+    assert lexical_assistant.ask(question).abstained
+
+
+def test_a_cleft_or_a_role_the_article_has_is_answered(lexical_assistant) -> None:
+    assert "Peter Karm" in lexical_assistant.ask("hvem var økonomidirektør i vejle").answer
+    assert not lexical_assistant.ask("er det peter karm der giver de 7 råd").abstained
