@@ -604,10 +604,17 @@ class ExtractiveAnswerer:
         analysis: QueryAnalysis, chosen: list[tuple[int, int, str]], first: Sequence[str]
     ) -> list[tuple[int, int, str]]:
         """A question for a result gets the best passage's sentence that states one ("Det
-        styrker retning og agilitet …") when the sentences chosen for its words do not."""
-        if "result" not in analysis.cues:
-            return chosen
-        return _with_stated(chosen, first, patterns()["answers"]["result"].search)
+        styrker retning og agilitet …") when the sentences chosen for its words do not; so
+        does a question for a reason, which a reason or what it brings answers ("Hvorfor er
+        IT blevet en selvstændig stab?": "Det styrker …")."""
+        answers = patterns()["answers"]
+        if "result" in analysis.cues:
+            return _with_stated(chosen, first, answers["result"].search)
+        if "why" in analysis.cues:
+            return _with_stated(
+                chosen, first, lambda s: answers["why"].search(s) or answers["result"].search(s)
+            )
+        return chosen
 
     def _with_amount(
         self, analysis: QueryAnalysis, chosen: list[tuple[int, int, str]], first: Sequence[str]

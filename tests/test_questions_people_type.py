@@ -1312,3 +1312,14 @@ def test_what_a_cleft_or_a_role_asks_for_must_be_in_the_article(
 def test_a_cleft_or_a_role_the_article_has_is_answered(lexical_assistant) -> None:
     assert "Peter Karm" in lexical_assistant.ask("hvem var økonomidirektør i vejle").answer
     assert not lexical_assistant.ask("er det peter karm der giver de 7 råd").abstained
+
+
+def test_a_why_question_gets_the_sentence_that_gives_a_reason_or_an_outcome(
+    lexical_assistant,
+) -> None:
+    """The sentence with the question's words states what was done; the reason is what it
+    brings, in the next sentence."""
+    answer = lexical_assistant.ask(
+        "hvorfor har man gjort IT og Digitalisering til en selvstændig stab?"
+    )
+    assert "Det styrker retning og agilitet" in answer.answer
