@@ -336,6 +336,8 @@ class ExtractiveAnswerer:
         for cue in (*CONTACT_CUES, "result", "day"):
             if cue in analysis.cues and not any(answers[cue].search(s) for s in sentences):
                 return False
+        if not self._says_which(analysis.text, sentences):
+            return False  # "Hvilken fagforvaltning …?" and the article says "en fagforvaltning"
         if not self._states_numbers(analysis.numbers, draft.citations):
             return False  # "Hvad handler delprogram 5 om?" and the passage has delprogram 6
         if analysis.opinion_of and not any(
@@ -343,6 +345,23 @@ class ExtractiveAnswerer:
         ):
             return False  # "Hvad mener KL om …?" and no quoted sentence speaks of KL
         return self._about_the_person_asked(analysis, sentences)
+
+    def _says_which(self, question: str, sentences: Sequence[str]) -> bool:
+        """For "Hvilken/hvilket X …?": unless the quoted sentences speak of X only as one of
+        its kind ("… en del af en fagforvaltning."), which answers that there was one, not
+        which. A sentence that does not have X leaves it to the other checks."""
+        asked = patterns()["answer_type"]["which_one"].search(question)
+        if not asked:
+            return True
+        forms = self._own_forms(asked.group(1).lower())
+        stem = self._analyzer.stem
+        having = [s for s in sentences if forms & set(self._analyzer.terms(s))]
+        bare = patterns()["answers"]["some_one"]
+        return not having or any(
+            sum(stem(w) in forms for w in self._analyzer.terms(s))
+            > sum(stem(m.group(1).lower()) in forms for m in bare.finditer(s))
+            for s in having
+        )
 
     def _of_kind(self, kind: str) -> Callable[[str], bool] | None:
         """For "Hvilke kommuner …?", where the corpus names municipalities ("Vejle Kommune"):

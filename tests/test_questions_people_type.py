@@ -1323,3 +1323,11 @@ def test_a_why_question_gets_the_sentence_that_gives_a_reason_or_an_outcome(
         "hvorfor har man gjort IT og Digitalisering til en selvstændig stab?"
     )
     assert "Det styrker retning og agilitet" in answer.answer
+
+
+def test_which_one_is_not_answered_by_there_was_one(lexical_assistant) -> None:
+    """ "en fagforvaltning." says there was one, not which; "et job som økonomidirektør"
+    says which job."""
+    assert lexical_assistant.ask("hvilken fagforvaltning lå digitaliseringen under før").abstained
+    answer = lexical_assistant.ask("hvilket job havde han før")
+    assert not answer.abstained and "økonomidirektør" in answer.answer
