@@ -303,9 +303,10 @@ class QueryReader:
                 break
         cues = _cues(text)
         about_advice = _matches("advice", "which_about", text)
-        # "hvilket af de 7 råd handler om …" asks for one of them, not for the list.
+        # "hvilket af de 7 råd handler om …" asks for one of them, not for the list; "har de
+        # 7 råd haft nogen effekt?" for what they brought.
         all_advice = all_advice and not (
-            about_advice or patterns()["advice"]["about_the_list"].search(text)
+            about_advice or patterns()["advice"]["about_the_list"].search(text) or "result" in cues
         )
         if opinion_of:  # "Hvad mener KL om det tredje råd?" asks for KL's view, not the advice
             advice, all_advice, neighbour = (), False, None

@@ -1331,3 +1331,17 @@ def test_which_one_is_not_answered_by_there_was_one(lexical_assistant) -> None:
     assert lexical_assistant.ask("hvilken fagforvaltning lå digitaliseringen under før").abstained
     answer = lexical_assistant.ask("hvilket job havde han før")
     assert not answer.abstained and "økonomidirektør" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "har de 7 gode råd haft nogen målbar effekt i Haderslev",
+        "hvilket af de 7 råd mener Peter Karm selv er det vigtigste",
+    ],
+)
+def test_a_question_about_the_list_is_not_answered_by_the_list(
+    lexical_assistant, question: str
+) -> None:
+    """What the advice brought, or which one he ranks first, is not the list itself."""
+    assert not lexical_assistant.ask(question).answer.startswith("Artiklen giver 7 gode råd")
