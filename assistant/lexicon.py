@@ -57,6 +57,11 @@ compounds ("ud", "for", "mellem"; "en", "er"; "have"), not a word typed beside a
 _APART_MARGIN = 2.0
 """How much commoner (Zipf) both words of a split must be than a word one typo from the
 whole for the split to be read: "hvor kom" (6+) before the rare "hvorom" (2.6)."""
+_MIN_COMPOUND_PART = 5
+"""A compound is corrected part by part only with parts this long: shorter words fit by
+chance ("konwulenterene" is no "konsulenter" + "rene")."""
+_LINKING = ("", "s", "e")
+"""What Danish joins a compound's parts with ("ledelse-s-model", "borger-service")."""
 _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD = 100
 """Beside the article's own word, a function word may begin or end this many dictionary
 words and still stand apart: "er" (36), "i" (72) are seldom prefixes; "selv" (174), "med"
@@ -107,6 +112,11 @@ def _function_word_compounds() -> dict[str, tuple[int, int]]:
     return {word: (int(begins), int(ends)) for word, begins, ends in rows}
 
 
+def _linked(part: str) -> list[str]:
+    """A compound's first part without each linking letter it may end in, itself first."""
+    return [part] + [part[:-1] for e in _LINKING if e and part.endswith(e)]
+
+
 def _max_edits(word: str) -> int:
     """One edit in a short word, two in a long one: more would turn words into other words."""
     return 1 if len(word) < 8 else 2
@@ -130,9 +140,11 @@ class Lexicon:
         self._corpus = analyzer.surface_words
         dictionary = set(self._table.common_danish_words()) | self._corpus
         self._by_length: dict[int, list[str]] = {}
+        self._by_start: dict[tuple[int, str], list[str]] = {}  # by length and first letter
         for word in dictionary:
             if word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
+                self._by_start.setdefault((len(word), word[0]), []).append(word)
         self.zipf = lru_cache(maxsize=_CACHE)(self._zipf)
         self.correction = lru_cache(maxsize=_CACHE)(self._correction)
         self.restored = lru_cache(maxsize=_CACHE)(self._restored)
@@ -205,7 +217,7 @@ class Lexicon:
             or (OSA.distance(word[1:], c[1:]) + 1 == d and (d == 1 or c in self._corpus))
         ]
         if not matches:
-            return None
+            return None if as_name else self._compound_correction(word)
         fewest = min(d for _, d in matches)
         nearest = [c for c, d in matches if d == fewest]
         # Among words as many edits away: the article's own first, then the most frequent,
@@ -219,6 +231,57 @@ class Lexicon:
                 c,
             ),
         )
+
+    def _compound_correction(self, word: str) -> str | None:
+        """A compound the dictionaries lack, with a typo in one of its two parts
+        ("persondataforordnkngen", "ledeslestænkning"): the part typed wrong corrected
+        beside the other as typed, where that gives words on both sides. Danish writes
+        compounds as one word, so most are in no word list, and the longer a word the
+        likelier a typo. Not a word whose parts are both words as typed ("pilotprojekter"):
+        a compound the dictionaries do not know, not a typo. A part keeps its first letter,
+        as a name does: the search stays among a twentieth of the dictionary, so a message
+        of such words costs little more. The reading nearest the word as typed wins, then
+        the one with the article's words, then the commoner."""
+        cuts = range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1)
+        splits = [(word[:cut], word[cut:]) for cut in cuts]
+        if any(self._part(head, linked=True) and self._part(tail) for head, tail in splits):
+            return None
+        readings = set()
+        for head, tail in splits:
+            # A letter added only at the cut makes two words typed together one compound
+            # ("struwemail" is no "struwe" + "email").
+            if self._part(head, linked=True) and (fixed := self.correction(tail, True)):
+                readings |= set() if fixed.endswith(tail) else {(head, fixed)}
+            if self._part(tail):
+                fixes = self._head_corrections(head)
+                readings |= {(fixed, tail) for fixed in fixes if not fixed.startswith(head)}
+        if not readings:
+            return None
+        head, tail = min(
+            readings,
+            key=lambda r: (
+                OSA.distance(word, "".join(r)),
+                -sum(any(stem in self._corpus for stem in _linked(part)) for part in r),
+                -min(self.zipf(r[0]), self.zipf(r[1])),
+                r,
+            ),
+        )
+        return head + tail
+
+    def _part(self, part: str, linked: bool = False) -> bool:
+        """A word as typed that can be a compound's part; a first part (``linked``) may end
+        in a linking letter ("ledelses-", "borger-")."""
+        stems = _linked(part) if linked else [part]
+        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_word(stem) for stem in stems)
+
+    def _head_corrections(self, head: str) -> list[str]:
+        """A first part typed wrong, read with and without a linking letter ("ledesles" ->
+        "ledelses", "ledelser")."""
+        readings = []
+        for stem in _linked(head):
+            if len(stem) >= _MIN_COMPOUND_PART and (fixed := self.correction(stem, True)):
+                readings.append(fixed + head[len(stem) :])
+        return readings
 
     def _restored(self, word: str) -> str | None:
         """The word with æ, ø or å put back where it was typed as "ae", "oe", "aa" or a bare
@@ -252,13 +315,13 @@ class Lexicon:
         """Corpus and common Danish words a typo or two from the word (one in a short word),
         with their distance; with ``keep_first``, only words with the same first letter."""
         limit = _max_edits(word)
-        candidates = [
-            candidate
-            for length in range(len(word) - limit, len(word) + limit + 1)
-            for candidate in self._by_length.get(length, ())
-            if (candidate[0] == word[0] or not keep_first) and candidate != word
-        ]
-        return _within_edits(word, candidates)
+        lengths = range(len(word) - limit, len(word) + limit + 1)
+        groups = (
+            [self._by_start.get((n, word[0]), []) for n in lengths]
+            if keep_first
+            else [self._by_length.get(n, []) for n in lengths]
+        )
+        return _within_edits(word, [c for group in groups for c in group if c != word])
 
     def near_in(self, word: str, words: Sequence[str]) -> list[str]:
         """The words a typo or two from the word (one in a short word) with its first

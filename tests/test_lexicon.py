@@ -10,7 +10,7 @@ from assistant.lexicon import Lexicon
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    words = "sikkerhed kommunaldirektør forankring rammesætning arbejdet"
+    words = "sikkerhed kommunaldirektør forankring rammesætning arbejdet Struwe"
     return Lexicon(Analyzer().with_vocabulary([words]))
 
 
@@ -39,6 +39,27 @@ def test_typos_meet_the_nearest_word(lexicon: Lexicon, typo: str, word: str) -> 
 
 @pytest.mark.parametrize("word", ["sikkerhed", "hjemmearbejde", "kat", "xqzvw", "2022"])
 def test_real_words_and_far_strings_are_left_alone(lexicon: Lexicon, word: str) -> None:
+    assert lexicon.correction(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "word"),
+    [
+        ("persondataforordnkngen", "persondataforordningen"),
+        ("ledelsesfmlosofien", "ledelsesfilosofien"),
+        ("ledeslestænkning", "ledelsestænkning"),  # the first part, with its linking "s"
+    ],
+)
+def test_a_compound_no_dictionary_has_is_corrected_part_by_part(
+    lexicon: Lexicon, typo: str, word: str
+) -> None:
+    assert lexicon.correction(typo) == word
+
+
+@pytest.mark.parametrize("word", ["pilotprojekter", "struwemail"])
+def test_a_compound_of_two_words_as_typed_is_no_typo(lexicon: Lexicon, word: str) -> None:
+    """Both parts are words ("pilot" + "projekter"), or would be but for a letter added at
+    the cut ("struwe" + "mail" typed together is no "struwe" + "email")."""
     assert lexicon.correction(word) is None
 
 

@@ -1345,3 +1345,11 @@ def test_a_question_about_the_list_is_not_answered_by_the_list(
 ) -> None:
     """What the advice brought, or which one he ranks first, is not the list itself."""
     assert not lexical_assistant.ask(question).answer.startswith("Artiklen giver 7 gode råd")
+
+
+def test_a_typo_in_a_long_compound_is_corrected_and_reported(lexical_assistant) -> None:
+    """No word list has "ledelsesfilosofien"; its parts are words, so a typo in one part is
+    read as that part."""
+    answer = lexical_assistant.ask("Hvilke fire dimensioner taler han om i ledelsesfmlosofien?")
+    assert {"from": "ledelsesfmlosofien", "to": "ledelsesfilosofien"} in answer.corrections
+    assert not answer.abstained and "compliance" in answer.answer
