@@ -644,11 +644,14 @@ class QueryReader:
         return _replaced(question, typos), typos
 
     def _focus(self, text: str) -> tuple[str, ...]:
-        """The most specific content word of each phrase the question asks about."""
+        """The most specific content word of each phrase the question asks about; not a verb
+        ("hvilke dele består den af" asks about "dele", not "består")."""
         words = []
         for pattern in patterns()["focus"]["patterns"]:
             for match in pattern.finditer(text):
-                phrase = self.analyzer.words(match["phrase"])
+                phrase = [
+                    w for w in self.analyzer.words(match["phrase"]) if not self.lexicon.is_verb(w)
+                ]
                 if phrase and not any(_names_detail(w) for w in phrase):
                     words.append(
                         _compound(match["phrase"], phrase)

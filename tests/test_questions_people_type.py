@@ -1353,3 +1353,9 @@ def test_a_typo_in_a_long_compound_is_corrected_and_reported(lexical_assistant) 
     answer = lexical_assistant.ask("Hvilke fire dimensioner taler han om i ledelsesfmlosofien?")
     assert {"from": "ledelsesfmlosofien", "to": "ledelsesfilosofien"} in answer.corrections
     assert not answer.abstained and "compliance" in answer.answer
+
+
+def test_a_verb_is_not_what_a_which_question_asks_about(lexical_assistant) -> None:
+    """ "hvilke dele består den af" asks about parts; "består" is how it is asked."""
+    answer = lexical_assistant.ask("hvilke dele består den nye syntese af")
+    assert not answer.abstained and "compliance" in answer.answer
