@@ -385,6 +385,7 @@ class QueryReader:
 
     def repair(self, question: str) -> tuple[str, tuple[Correction, ...], bool]:
         """The question with English words, abbreviations and typos read as the article's."""
+        question, cased = self._apart_by_case(question)
         tokens = [t.lower() for t in _TOKEN.findall(question)]
         english = self.lexicon.is_english(tokens)
         early: dict[str, str] = {}  # Danish letters put back, then compounds written apart
@@ -395,6 +396,7 @@ class QueryReader:
             question, apart = _replaced_phrases(question, self._written_apart(tokens))
             tokens = [t.lower() for t in _TOKEN.findall(question)] if apart else tokens
             early = restored | apart
+        early = cased | early
         names = _typed_as_names(question)  # "Wammen", "BBR": as typed
         corrections: dict[str, str] = {}
         for token in list(dict.fromkeys(tokens))[:MAX_WORDS_READ]:
@@ -412,6 +414,31 @@ class QueryReader:
         shown = early | joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
+
+    def _apart_by_case(self, question: str) -> tuple[str, dict[str, str]]:
+        """Words typed together where a capital shows where the second begins ("PeterKarm",
+        "iHadersleev", "KLetableret", "DKDfor"): apart, when the word is none as typed, one
+        part is the article's word or name (or a typo of one: "Hadersleev") and the other a
+        word. A name written so ("MitID", "iPhone") has no part of the article's."""
+        apart: dict[str, str] = {}
+        for match in itertools.islice(_TOKEN.finditer(question), MAX_WORDS_READ):
+            parts = _CASE_CUT.split(match[0])
+            if len(parts) != 2 or len(parts[1]) < 2 or self.lexicon.is_known(match[0].lower()):
+                continue
+            first, second = (p.lower() for p in parts)
+            ours = [self._articles(p) for p in (first, second)]
+            known = [self._articles(p) or self.lexicon.is_known(p) for p in (first, second)]
+            if any(ours) and all(known):
+                apart[match[0]] = " ".join(parts)
+        found = {t.lower(): a.lower() for t, a in apart.items()}
+        return _TOKEN.sub(lambda m: apart.get(m[0], m[0]), question), found
+
+    def _articles(self, word: str) -> bool:
+        """The article's word or name, or a typo of one."""
+        if self.analyzer.has_stem_of(word) or word in self.analyzer.names:
+            return True
+        typo = self.lexicon.correction(word, True)
+        return typo is not None and self.analyzer.has_stem_of(typo)
 
     def _restorations(self, question: str, tokens: Sequence[str]) -> dict[str, str]:
         """Words typed without æ, ø and å, read with them ("raad" -> "råd"), when the
@@ -951,6 +978,9 @@ def _compound(phrase: str, words: Sequence[str]) -> str | None:
 
 
 _HYPHENATED = re.compile(r"\w{2,}(?:-\w{2,})+")
+# A capital inside a word where a space was left out: "PeterKarm", "iHaderslev", "DKDfor"
+# (a capital after a small letter, or a small letter after two capitals, begins a word).
+_CASE_CUT = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])|(?<=[A-ZÆØÅ]{2})(?=[a-zæøå])")
 
 
 def _names_detail(word: str) -> bool:
