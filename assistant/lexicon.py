@@ -373,6 +373,8 @@ class Lexicon:
         or two function words that seldom do ("hvornårblev", "hvordandet"), or whose first
         begins no word at all ("hvemer": after "hvem", "-er" is no ending). English function
         words ("is", "and") are no Danish ones: "iskage" is one word."""
+        if self._beside_verb_form(left, right):
+            return True
         table = _function_word_compounds()
         if left in table and right in table:
             seldom = max(table[left][0], table[right][1]) <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD
@@ -383,6 +385,21 @@ class Lexicon:
             for function, content, side in ((left, right, 0), (right, left, 1))
             if function in table and (content not in table or content in DANISH_NUMBER_WORDS)
         )  # a number word is content beside a function word ("femud")
+
+    def _beside_verb_form(self, left: str, right: str) -> bool:
+        """An inflected verb and a word ("startedekarm", "visteinterviewrunden",
+        "kommunearbejdede"): a Danish compound neither begins nor ends with a verb's tense
+        ("styregruppe" begins with its stem). Only words that are nothing but a verb
+        ("leder", "bruger" are nouns too, and begin compounds), and words as written."""
+        return any(
+            len(verb) >= 4
+            and len(word) >= 3
+            and self.is_word(verb)
+            and self.is_verb(verb)
+            and verb != self._lemma(verb)
+            and (word in self._corpus or self.is_word(word) or self._analyzer.has_stem_of(word))
+            for verb, word in ((left, right), (right, left))
+        )
 
     def _beside_function_word(self, function: str, content: str, side: int) -> bool:
         if len(content) < 3 and content not in self._corpus:

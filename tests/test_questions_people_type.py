@@ -1381,3 +1381,12 @@ def test_a_name_written_with_a_capital_inside_stays_whole(lexical_assistant) -> 
     """Neither part of "MitID" or "IoT" is the article's: a name, not two words."""
     for question in ("Hvad mener han om MitID?", "Hvad siger han om IoT?"):
         assert lexical_assistant.ask(question).corrections == [], question
+
+
+def test_a_verbs_tense_typed_against_a_word_stands_apart(lexical_assistant) -> None:
+    """No Danish compound begins with "startede": "startedekarm" is two words. A word that
+    is a noun as well ("lederudvikling": "leder") may begin a compound and stays whole."""
+    answer = lexical_assistant.ask("hvornår startedekarm som direktør i haderslev")
+    assert {"from": "startedekarm", "to": "startede karm"} in answer.corrections
+    assert not answer.abstained and "to år siden" in answer.answer
+    assert lexical_assistant.ask("hvad siger han om lederudvikling").corrections == []
