@@ -372,7 +372,8 @@ class Lexicon:
         "medstyring", "selvledelsen", "toniveau", which are compounds the dictionary lacks);
         or two function words that seldom do ("hvornårblev", "hvordandet"), or whose first
         begins no word at all ("hvemer": after "hvem", "-er" is no ending). English function
-        words ("is", "and") are no Danish ones: "iskage" is one word."""
+        words ("is", "and") are no Danish ones: "iskage" is one word. Or an inflected verb
+        and a word (``_beside_verb_form``)."""
         if self._beside_verb_form(left, right):
             return True
         table = _function_word_compounds()
@@ -387,10 +388,11 @@ class Lexicon:
         )  # a number word is content beside a function word ("femud")
 
     def _beside_verb_form(self, left: str, right: str) -> bool:
-        """An inflected verb and a word ("startedekarm", "visteinterviewrunden",
-        "kommunearbejdede"): a Danish compound neither begins nor ends with a verb's tense
-        ("styregruppe" begins with its stem). Only words that are nothing but a verb
-        ("leder", "bruger" are nouns too, and begin compounds), and words as written."""
+        """An inflected verb and a word ("startedekarm", "betydertænk"): a Danish compound
+        neither begins nor ends with a verb's tense ("styregruppe" begins with its stem).
+        Only words that are nothing but a verb, by the word-class dictionary ("leder",
+        "bruger" are nouns too and begin compounds; "viste", by its lemma "vise", is a noun
+        too), and words as written."""
         return any(
             len(verb) >= 4
             and len(word) >= 3
