@@ -7,6 +7,7 @@ extractive answerer (sentence scoring), which must all agree on what a "word" is
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -171,6 +172,7 @@ class Analyzer:
         part_stems: Iterable[str] = (),
         table: WordTable | None = None,
         names: Iterable[str] = (),
+        pairs: Iterable[tuple[str, str]] = (),
     ):
         # PyStemmer keeps its own bounded cache of stems.
         self._stemmer = Stemmer.Stemmer("danish", _CACHE_SIZE)
@@ -188,6 +190,8 @@ class Analyzer:
         """What a compound may split into: the corpus's stems and common Danish words'."""
         self.names = frozenset(names)
         """The corpus's words only ever written with a capital (lower-case): places, people."""
+        self.pairs = frozenset(pairs)
+        """Each two words that stand side by side in the corpus (lower-case), stop words too."""
 
     def words(self, text: str, strict: bool = True) -> list[str]:
         """Lower-case words without stop words, in order; ``strict`` drops the extra stop words
@@ -280,7 +284,9 @@ class Analyzer:
         written = [w for text in texts for w in _MID_SENTENCE.findall(text)]
         lower = {w for w in written if w.islower()}
         names = {w.lower() for w in written if w[0].isupper() and w.lower() not in lower}
-        return Analyzer(vocabulary, extra, surface, parts, self.table, names)
+        runs = [_WORD.findall(text.lower()) for text in texts]
+        pairs = {pair for run in runs for pair in itertools.pairwise(run)}
+        return Analyzer(vocabulary, extra, surface, parts, self.table, names, pairs)
 
     def has_stem(self, stem: str) -> bool:
         return stem in self._vocabulary

@@ -15,8 +15,10 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
+
+from rapidfuzz.distance import OSA
 
 from assistant.danish import (
     CARDINALS,
@@ -53,6 +55,9 @@ CONTACT_CUES: tuple[Cue, ...] = ("phone", "email", "contact", "address")
 """Cues whose answer is a detail of its own kind: a phone number, an e-mail address."""
 MAX_PARTS = 3
 MAX_WORDS_READ = 40
+CONTEXT_TYPO_ZIPF = 4.5
+"""A Danish word commoner than this (Zipf: "sørge" 4.6, "nye" 6.0) is meant as typed, not
+a typo that made another word ("damme" 4.2, "rode" 4.0)."""
 """Distinct words of a question looked up for typos and abbreviations: a question has a
 few, and a long paste of unknown words must not cost a lookup each."""
 _TOKEN = re.compile(r"[0-9a-zæøåäöüé]+", re.IGNORECASE)
@@ -403,6 +408,8 @@ class QueryReader:
             target = self._read_word(token, english, token in names)
             if target and target != token:
                 corrections[token] = target
+        if not english:
+            corrections |= self._in_context(tokens[: MAX_WORDS_READ + 1], corrections)
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
         corrections |= self._advice_nouns(tokens[: MAX_WORDS_READ + 1])
         if not corrections:
@@ -414,6 +421,59 @@ class QueryReader:
         shown = early | joined | {s: t for s, t in corrections.items() if s in left}
         text = _replaced(text, corrections)
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
+
+    def _in_context(self, tokens: Sequence[str], corrections: dict[str, str]) -> dict[str, str]:
+        """A word typed as another Danish word, or as no word ("to sider af damme sag", "det
+        femte rode råd", "i zig selv"): read as the article's word one typo away when that
+        one, not the word as read, stands beside the same neighbour in the article ("af
+        samme", "samme sag"; "gode råd"; "sig selv"), and only one such word does. A word
+        the article has stays as typed, and so does one read as it stands in the article or
+        read otherwise than as a typo (an abbreviation: "i org nu" is no "og nu")."""
+        pairs = self.analyzer.pairs
+        read = [corrections.get(t, t) for t in tokens]
+        found: dict[str, str] = {}
+        for i, (word, meant) in enumerate(zip(tokens, read, strict=True)):
+            before, after = read[i - 1] if i else "", read[i + 1] if i + 1 < len(read) else ""
+            if len(word) < 3 or not word.isalpha() or word in self._article_words:
+                continue
+            if meant not in (word, self.lexicon.correction(word)):
+                continue  # read otherwise: an abbreviation ("org"), two words ("idigitaliseringen")
+            if self.lexicon.zipf(word) >= CONTEXT_TYPO_ZIPF:
+                continue  # "nye", "går", "mod": too common to be a slip of the finger
+            if (before, meant) in pairs or (meant, after) in pairs:
+                continue
+            lemma = self.analyzer.lemma
+            beside = self._after.get(before, set()) | self._before.get(after, set())
+            fits = {
+                near
+                for near in beside
+                if OSA.distance(word, near, score_cutoff=1) == 1
+                and lemma(near) != lemma(word)  # "Karms" is Karm's, not a typo of "Karm"
+            }
+            if len(fits) == 1 and (fit := fits.pop()) != meant:
+                found[word] = fit
+        return found
+
+    @cached_property
+    def _article_words(self) -> frozenset[str]:
+        """Every word of the corpus, stop words too ("sig")."""
+        return frozenset(w for pair in self.analyzer.pairs for w in pair)
+
+    @cached_property
+    def _after(self) -> dict[str, set[str]]:
+        """The corpus's words that follow each word."""
+        after: dict[str, set[str]] = {}
+        for first, second in self.analyzer.pairs:
+            after.setdefault(first, set()).add(second)
+        return after
+
+    @cached_property
+    def _before(self) -> dict[str, set[str]]:
+        """The corpus's words that go before each word."""
+        before: dict[str, set[str]] = {}
+        for first, second in self.analyzer.pairs:
+            before.setdefault(second, set()).add(first)
+        return before
 
     def _apart_by_case(self, question: str) -> tuple[str, dict[str, str]]:
         """Words typed together where a capital shows where the second begins ("PeterKarm",

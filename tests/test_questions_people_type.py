@@ -1390,3 +1390,40 @@ def test_a_verbs_tense_typed_against_a_word_stands_apart(lexical_assistant) -> N
     assert {"from": "startedekarm", "to": "startede karm"} in answer.corrections
     assert not answer.abstained and "to år siden" in answer.answer
     assert lexical_assistant.ask("hvad siger han om lederudvikling").corrections == []
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "meant"),
+    [
+        ("hvad mener han med to sider af damme sag", "damme", "samme"),
+        ("Hvad er det femte rode råd?", "rode", "gode"),
+        ("er digitalisering et mål i zig selv", "zig", "sig"),
+    ],
+)
+def test_a_typo_that_makes_another_word_is_read_by_its_neighbours(
+    lexical_assistant, question: str, typed: str, meant: str
+) -> None:
+    """ "damme" is Danish, but the article says "af samme sag"; "zig" would be "kig"
+    without the "sig selv" beside it."""
+    answer = lexical_assistant.ask(question)
+    assert {"from": typed, "to": meant} in answer.corrections
+    assert not answer.abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvad er Peter Karms telefonnummer?",  # "Karms" is no typo of "Karm"
+        "Hvad går det sjette råd ud på?",  # "går" is too common to be a slip
+        "hvad siger han om damme",  # no neighbour of the article's
+    ],
+)
+def test_a_word_meant_as_typed_is_not_read_by_its_neighbours(
+    lexical_assistant, question: str
+) -> None:
+    assert lexical_assistant.ask(question).corrections == [], question
+
+
+def test_an_english_word_is_not_read_by_danish_neighbours(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("How can I get in touch with the consultant from Komponent?")
+    assert not any(c["from"] == "get" for c in answer.corrections)
