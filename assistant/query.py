@@ -411,7 +411,7 @@ class QueryReader:
         if not english:
             corrections |= self._in_context(tokens[: MAX_WORDS_READ + 1], corrections)
         corrections |= self._ordinals(tokens[: MAX_WORDS_READ + 1])
-        corrections |= self._advice_nouns(tokens[: MAX_WORDS_READ + 1])
+        corrections |= self._advice_nouns(tokens[: MAX_WORDS_READ + 1], corrections)
         if not corrections:
             return question, tuple(Correction(s, t) for s, t in early.items()), english
         text, joined = _replaced_phrases(
@@ -541,16 +541,18 @@ class QueryReader:
                 read[word] = max(ordinals, key=self.lexicon.zipf)  # "første", not "first"
         return read
 
-    def _advice_nouns(self, tokens: Sequence[str]) -> dict[str, str]:
+    def _advice_nouns(self, tokens: Sequence[str], corrections: dict[str, str]) -> dict[str, str]:
         """A word a typo from the article's own noun for its list ("råd") where a position
         says that noun stands is that noun: after an ordinal ("det første fåd", "det femte
-        gode råw") or before a number ("rpd nummer tre"), a Danish word of its own or not.
-        Only the article's noun: "til 5" is no "tip 5"."""
+        gode råw", "det frste ræd" with its typo read, "det næstsidste gåd") or before a
+        number ("rpd nummer tre"), a Danish word of its own or not. Only the article's
+        noun: "til 5" is no "tip 5"."""
         read: dict[str, str] = {}
+        context = [corrections.get(t, t) for t in tokens]
         for i, word in enumerate(tokens):
             if word in self.list_nouns or not word.isalpha():
                 continue
-            before, after = tokens[max(0, i - 3) : i], tokens[i + 1 : i + 4]
+            before, after = context[max(0, i - 3) : i], context[i + 1 : i + 4]
             placed = [
                 noun
                 for noun in self.list_nouns
@@ -862,7 +864,10 @@ def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) ->
     advice = patterns()["advice"]
     left = " ".join([*before, noun])
     ordinal = any(m.end() == len(left) for m in advice["position"].finditer(left))
-    return ordinal or bool(advice["numbers"].match(" ".join([noun, *after])))
+    # "det næstsidste råd", "det midterste råd" (the intensified "allersidste" is read first)
+    place = before[-1] if before else ""
+    relative = bool(advice["second_last"].fullmatch(place) or advice["middle"].fullmatch(place))
+    return ordinal or relative or bool(advice["numbers"].match(" ".join([noun, *after])))
 
 
 def _without_chatter(question: str) -> str:

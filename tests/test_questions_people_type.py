@@ -1427,3 +1427,17 @@ def test_a_word_meant_as_typed_is_not_read_by_its_neighbours(
 def test_an_english_word_is_not_read_by_danish_neighbours(lexical_assistant) -> None:
     answer = lexical_assistant.ask("How can I get in touch with the consultant from Komponent?")
     assert not any(c["from"] == "get" for c in answer.corrections)
+
+
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [("det næstsidste gåd?", "gåd"), ("hvad er det frste ræd", "ræd")],
+)
+def test_the_lists_noun_typed_wrong_after_a_place_in_the_list(
+    lexical_assistant, question: str, typed: str
+) -> None:
+    """After "næstsidste", or an ordinal that is itself typed wrong, a word a typo from
+    "råd" is "råd"."""
+    answer = lexical_assistant.ask(question)
+    assert {"from": typed, "to": "råd"} in answer.corrections
+    assert not answer.abstained and answer.citations[0].advice is not None
