@@ -1234,7 +1234,7 @@ def _followup_advice(text: str, history: Sequence[Turn], count: int) -> list[int
         return []
     step = advice_patterns["next"].search(text)
     if step and talked:
-        forward = step["dir"].lower() in ("næste", "next", "følgende")
+        forward = step["then"] or step["dir"].lower() in ("næste", "next", "følgende")
         return [talked[-1] + (1 if forward else -1)]
     alone = advice_patterns["ordinal_alone"].search(text)
     return [number(alone["n"], count)] if alone else []

@@ -194,6 +194,8 @@ def test_the_next_and_the_previous_follow_the_conversation(lexical_assistant) ->
     assert advice_of(lexical_assistant.ask("og det forrige?", history)) == [2]
     assert advice_of(lexical_assistant.ask("og hvad med det næste?", history)) == [4]
     assert advice_of(lexical_assistant.ask("men hvad så med det femte?", history)) == [5]
+    assert advice_of(lexical_assistant.ask("og så?", history)) == [4], "the list goes on"
+    assert advice_of(lexical_assistant.ask("and then?", history)) == [4]
 
 
 def test_the_next_follows_a_conversation_whose_answer_did_not_number_the_advice(
