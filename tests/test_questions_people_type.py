@@ -1287,15 +1287,6 @@ def test_an_attribute_of_someone_the_article_does_not_give_is_declined(lexical_a
     assert "kommunaldirektør" in lexical_assistant.ask("hvad er peter karms titel").answer
 
 
-def test_still_asks_about_now(lexical_assistant) -> None:
-    """ "Er IT stadig en del af en fagforvaltning?" asks whether it is so now: the sentence
-    about how it is now answers, not the one about how it was. "stadig flere" is no "now"."""
-    answer = lexical_assistant.ask("er IT og Digitalisering stadig en del af en fagforvaltning")
-    assert "selvstændig central stab" in answer.answer
-    reader = lexical_assistant.retriever.reader
-    assert "now" not in reader.read("kommer der stadig flere digitale løsninger").cues
-
-
 @pytest.mark.parametrize(
     "question",
     [
