@@ -347,21 +347,21 @@ class ExtractiveAnswerer:
         return self._about_the_person_asked(analysis, sentences)
 
     def _says_which(self, question: str, sentences: Sequence[str]) -> bool:
-        """For "Hvilken/hvilket X …?": unless the quoted sentences speak of X only as one of
+        """For "Hvilken/hvilket X …?": unless the quoted sentences write X only as one of
         its kind ("… en del af en fagforvaltning."), which answers that there was one, not
-        which. A sentence that does not have X leaves it to the other checks."""
+        which; "en ny styrelsesvedtægt," or "denne analyse" say which. X only inside a
+        compound, or not at all, leaves it to the other checks."""
         asked = patterns()["answer_type"]["which_one"].search(question)
         if not asked:
             return True
         forms = self._own_forms(asked.group(1).lower())
         stem = self._analyzer.stem
-        having = [s for s in sentences if forms & set(self._analyzer.terms(s))]
         bare = patterns()["answers"]["some_one"]
-        return not having or any(
-            sum(stem(w) in forms for w in self._analyzer.terms(s))
-            > sum(stem(m.group(1).lower()) in forms for m in bare.finditer(s))
-            for s in having
+        written = sum(stem(w.lower()) in forms for s in sentences for w in LETTERS.findall(s))
+        only_one = sum(
+            stem(m.group(1).lower()) in forms for s in sentences for m in bare.finditer(s)
         )
+        return not written or written > only_one
 
     def _of_kind(self, kind: str) -> Callable[[str], bool] | None:
         """For "Hvilke kommuner …?", where the corpus names municipalities ("Vejle Kommune"):

@@ -60,8 +60,15 @@ whole for the split to be read: "hvor kom" (6+) before the rare "hvorom" (2.6)."
 _MIN_COMPOUND_PART = 5
 """A compound is corrected part by part only with parts this long: shorter words fit by
 chance ("konwulenterene" is no "konsulenter" + "rene")."""
+_MIN_WORD_PART = 4
+"""A compound's part as typed is at least this long ("selv", "sags-"; not "les")."""
 _LINKING = ("", "s", "e")
 """What Danish joins a compound's parts with ("ledelse-s-model", "borger-service")."""
+_KEYBOARD = ("qwertyuiopå", "asdfghjklæø", "zxcvbnm")
+"""The Danish keyboard's letter rows, each set half a key right of the one above."""
+_KEYS = {key: (row, place) for row, keys in enumerate(_KEYBOARD) for place, key in enumerate(keys)}
+_NEIGHBOURS = {(0, -1), (0, 1), (-1, 0), (-1, 1), (1, -1), (1, 0)}
+"""A key's neighbours (rows, places): beside it, the two above it and the two below it."""
 _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD = 100
 """Beside the article's own word, a function word may begin or end this many dictionary
 words and still stand apart: "er" (36), "i" (72) are seldom prefixes; "selv" (174), "med"
@@ -110,6 +117,12 @@ def _function_word_compounds() -> dict[str, tuple[int, int]]:
     immutable package data (142 lines)."""
     rows = (line.split("\t") for line in load_lines("function_word_compounds_da.txt"))
     return {word: (int(begins), int(ends)) for word, begins, ends in rows}
+
+
+def _at_cut(typed: str, fixed: str) -> bool:
+    """Does the correction only add letters to the end of the part, or take some away
+    ("struw" -> "struwe", "hjemmep" -> "hjemme")? Then the cut moved, no typo was mended."""
+    return fixed.startswith(typed) or typed.startswith(fixed)
 
 
 def _linked(part: str) -> list[str]:
@@ -237,24 +250,25 @@ class Lexicon:
         ("persondataforordnkngen", "ledeslestænkning"): the part typed wrong corrected
         beside the other as typed, where that gives words on both sides. Danish writes
         compounds as one word, so most are in no word list, and the longer a word the
-        likelier a typo. Not a word whose parts are both words as typed ("pilotprojekter"):
-        a compound the dictionaries do not know, not a typo. A part keeps its first letter,
-        as a name does: the search stays among a twentieth of the dictionary, so a message
-        of such words costs little more. The reading nearest the word as typed wins, then
-        the one with the article's words, then the commoner."""
+        likelier a typo. Not a word whose parts are all words as typed ("pilotprojekter",
+        "byggesagsbehandling"): a compound the dictionaries do not know, not a typo. A part
+        keeps its first letter, as a name does: the search stays among a twentieth of the
+        dictionary, so a message of such words costs little more. The reading nearest the
+        word as typed wins, then the one with the article's words, then the commoner."""
+        if self._compound_as_typed(word):
+            return None
         cuts = range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1)
         splits = [(word[:cut], word[cut:]) for cut in cuts]
-        if any(self._part(head, linked=True) and self._part(tail) for head, tail in splits):
-            return None
         readings = set()
         for head, tail in splits:
-            # A letter added only at the cut makes two words typed together one compound
-            # ("struwemail" is no "struwe" + "email").
+            # Letters added or left out only at the cut read the word in other parts, not
+            # its typo ("struwemail" is no "struwe" + "email", "hjemmeplejen" no "hjemme" +
+            # "lejen").
             if self._part(head, linked=True) and (fixed := self.correction(tail, True)):
-                readings |= set() if fixed.endswith(tail) else {(head, fixed)}
+                readings |= set() if _at_cut(tail[::-1], fixed[::-1]) else {(head, fixed)}
             if self._part(tail):
                 fixes = self._head_corrections(head)
-                readings |= {(fixed, tail) for fixed in fixes if not fixed.startswith(head)}
+                readings |= {(fixed, tail) for fixed in fixes if not _at_cut(head, fixed)}
         if not readings:
             return None
         head, tail = min(
@@ -268,11 +282,23 @@ class Lexicon:
         )
         return head + tail
 
+    def _compound_as_typed(self, word: str, parts: int = 3) -> bool:
+        """Does the word split into Danish words as typed, into up to ``parts`` of four
+        letters or more ("selv" + "betjente", "bygge" + "sags" + "behandling")?"""
+        for cut in range(_MIN_WORD_PART, len(word) - _MIN_WORD_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            known = [self.is_known(s) for s in _linked(head) if len(s) >= _MIN_WORD_PART]
+            if any(known) and (
+                self.is_known(tail) or (parts > 2 and self._compound_as_typed(tail, parts - 1))
+            ):
+                return True
+        return False
+
     def _part(self, part: str, linked: bool = False) -> bool:
         """A word as typed that can be a compound's part; a first part (``linked``) may end
         in a linking letter ("ledelses-", "borger-")."""
         stems = _linked(part) if linked else [part]
-        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_word(stem) for stem in stems)
+        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_known(stem) for stem in stems)
 
     def _head_corrections(self, head: str) -> list[str]:
         """A first part typed wrong, read with and without a linking letter ("ledesles" ->
@@ -373,7 +399,7 @@ class Lexicon:
         or two function words that seldom do ("hvornårblev", "hvordandet"), or whose first
         begins no word at all ("hvemer": after "hvem", "-er" is no ending). English function
         words ("is", "and") are no Danish ones: "iskage" is one word. Or an inflected verb
-        and a word (``_beside_verb_form``)."""
+        and a word after it (``_beside_verb_form``)."""
         if self._beside_verb_form(left, right):
             return True
         table = _function_word_compounds()
@@ -387,20 +413,20 @@ class Lexicon:
             if function in table and (content not in table or content in DANISH_NUMBER_WORDS)
         )  # a number word is content beside a function word ("femud")
 
-    def _beside_verb_form(self, left: str, right: str) -> bool:
-        """An inflected verb and a word ("startedekarm", "betydertænk"): a Danish compound
-        neither begins nor ends with a verb's tense ("styregruppe" begins with its stem).
-        Only words that are nothing but a verb, by the word-class dictionary ("leder",
-        "bruger" are nouns too and begin compounds; "viste", by its lemma "vise", is a noun
-        too), and words as written."""
-        return any(
+    def _beside_verb_form(self, verb: str, word: str) -> bool:
+        """An inflected verb and a word after it ("startedekarm", "betydertænk"): a Danish
+        compound does not begin with a verb's tense ("styregruppe" begins with its stem),
+        though it may end with a participle ("borgerrettet", "fejlsendte"). Only words that
+        are nothing but a verb, by the word-class dictionary ("leder", "bruger" are nouns too
+        and begin compounds; "viste", by its lemma "vise", is a noun too), and words as
+        written."""
+        return (
             len(verb) >= 4
             and len(word) >= 3
             and self.is_word(verb)
             and self.is_verb(verb)
             and verb != self._lemma(verb)
             and (word in self._corpus or self.is_word(word) or self._analyzer.has_stem_of(word))
-            for verb, word in ((left, right), (right, left))
         )
 
     def _beside_function_word(self, function: str, content: str, side: int) -> bool:
@@ -414,6 +440,18 @@ class Lexicon:
         if beside_article and compounds <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
             return True
         return (self.is_word(content) or article_word) and compounds <= _MAX_COMPOUNDS_OF_PART
+
+    @staticmethod
+    def slipped(typed: str, meant: str) -> bool:
+        """Is ``typed`` ``meant`` with one letter hit on a neighbouring key ("damme" for
+        "samme"; not "kunde" for "runde", whose k and r lie apart)?"""
+        if len(typed) != len(meant):
+            return False
+        pairs = [(a, b) for a, b in zip(typed, meant, strict=True) if a != b]
+        if len(pairs) != 1 or not all(c in _KEYS for c in pairs[0]):
+            return False
+        (row, place), (other_row, other_place) = (_KEYS[c] for c in pairs[0])
+        return (other_row - row, other_place - place) in _NEIGHBOURS
 
     def is_function_word(self, word: str) -> bool:
         """A Danish function or number word ("og", "om", "tre")."""

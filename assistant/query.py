@@ -423,10 +423,11 @@ class QueryReader:
         return text, tuple(Correction(s, t) for s, t in shown.items()), english
 
     def _in_context(self, tokens: Sequence[str], corrections: dict[str, str]) -> dict[str, str]:
-        """A word typed as another Danish word, or as no word ("to sider af damme sag", "det
-        femte rode råd", "i zig selv"): read as the article's word one typo away when that
-        one, not the word as read, stands beside the same neighbour in the article ("af
-        samme", "samme sag"; "gode råd"; "sig selv"), and only one such word does. A word
+        """A word typed as another Danish word, or as no word ("to sider af damme sag", "i
+        zig selv"): read as the article's word one typo away (for a Danish word, one key hit
+        beside the right one) when that one, not the word as read, stands beside the same
+        neighbour in the article ("af samme", "samme sag"; "sig selv"), and only one such
+        word does. A word
         the article has stays as typed, and so does one read as it stands in the article or
         read otherwise than as a typo (an abbreviation: "i org nu" is no "og nu")."""
         pairs = self.analyzer.pairs
@@ -444,10 +445,13 @@ class QueryReader:
                 continue
             lemma = self.analyzer.lemma
             beside = self._after.get(before, set()) | self._before.get(after, set())
+            # A Danish word is read as another only where one key slipped ("damme"/"samme";
+            # not "usikkerhed"/"sikkerhed", "kunde"/"runde"); a word Danish lacks by any typo.
+            danish = self.lexicon.is_known(word)
             fits = {
                 near
                 for near in beside
-                if OSA.distance(word, near, score_cutoff=1) == 1
+                if (self.lexicon.slipped(word, near) if danish else OSA.distance(word, near) == 1)
                 and lemma(near) != lemma(word)  # "Karms" is Karm's, not a typo of "Karm"
             }
             if len(fits) == 1 and (fit := fits.pop()) != meant:

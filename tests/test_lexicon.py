@@ -56,10 +56,14 @@ def test_a_compound_no_dictionary_has_is_corrected_part_by_part(
     assert lexicon.correction(typo) == word
 
 
-@pytest.mark.parametrize("word", ["pilotprojekter", "struwemail"])
-def test_a_compound_of_two_words_as_typed_is_no_typo(lexicon: Lexicon, word: str) -> None:
-    """Both parts are words ("pilot" + "projekter"), or would be but for a letter added at
-    the cut ("struwe" + "mail" typed together is no "struwe" + "email")."""
+@pytest.mark.parametrize(
+    "word",
+    ["pilotprojekter", "selvbetjente", "byggesagsbehandling", "struwemail", "hjemmeplejen"],
+)
+def test_a_compound_of_words_as_typed_is_no_typo(lexicon: Lexicon, word: str) -> None:
+    """Its parts are words ("pilot" + "projekter", "bygge" + "sags" + "behandling"), or
+    would be but for letters added or left out at the cut ("struwe" + "mail" typed together
+    is no "struwe" + "email", "hjemmeplejen" no "hjemme" + "lejen")."""
     assert lexicon.correction(word) is None
 
 
@@ -100,6 +104,17 @@ def test_english_is_told_from_danish(lexicon: Lexicon) -> None:
     assert lexicon.is_english(["what", "does", "he", "say", "about", "security"])
     assert not lexicon.is_english(["hvad", "siger", "han", "om", "sikkerhed"])
     assert not lexicon.is_english([])
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "slipped"),
+    [("damme", "samme", True), ("hummer", "nummer", True), ("kunde", "runde", False)],
+)
+def test_a_slip_of_the_finger_is_a_key_beside_the_right_one(
+    typed: str, meant: str, slipped: bool
+) -> None:
+    assert Lexicon.slipped(typed, meant) is slipped
+    assert not Lexicon.slipped("usikkerhed", "sikkerhed"), "a letter more is no slip"
 
 
 def test_the_word_table_gives_the_libraries_own_answers(tmp_path) -> None:
