@@ -22,6 +22,7 @@ from assistant.query import (
     QueryAnalysis,
     Turn,
     answers_cues,
+    is_detail,
     patterns,
     stated_numbers,
 )
@@ -270,8 +271,27 @@ class ExtractiveAnswerer:
             return replace(draft, answer=f"{lead} {draft.answer}", confidence="high")
         if docs[0].metadata["coverage"] >= self._high_coverage or analysis.followup:
             return replace(draft, confidence="high")
+        if self._shares_only_names(analysis, draft):
+            return self._abstain("not_in_article", docs)
         lead = self._texts["answer"]["low_confidence"]
         return replace(draft, answer=f"{lead} {draft.answer}", confidence="low")
+
+    def _shares_only_names(self, analysis: QueryAnalysis, draft: Draft) -> bool:
+        """Of the question's words that say what it is about, do the quoted passages share
+        only the article's names ("Hvad bliver vejret i Haderslev i morgen?", "What is Peter
+        Karm's educational background?")? The article names them on every page, and says
+        nothing of what is asked. Not a question that asks for a kind of fact the names
+        answer (where someone comes from, when, a title: "Hvilken titel har Jensen?")."""
+        if analysis.cues or analysis.asks_name or analysis.quantity or analysis.parts:
+            return False
+        lexical = self._lexical
+        words = [w for w in lexical.article_words(analysis) if lexical.weight(w) > 0]
+        if any(map(is_detail, words)):
+            return False
+        quoted = set().union(*(self._analyzer.terms(c.text) for c in draft.citations))
+        present = [w for w in words if set(lexical.forms(w)) & quoted]
+        names = self._analyzer.names | lexical.person_words
+        return bool(present) and all(w in names for w in present)
 
     def _nothing_more(self, analysis: QueryAnalysis, draft: Draft, history: Sequence[Turn]) -> bool:
         """ "fortæl mere", "uddyb" with no topic of its own, answered only with what the

@@ -745,7 +745,7 @@ class QueryReader:
                 phrase = [
                     w for w in self.analyzer.words(match["phrase"]) if not self.lexicon.is_verb(w)
                 ]
-                if phrase and not any(_names_detail(w) for w in phrase):
+                if phrase and not any(is_detail(w) for w in phrase):
                     words.append(
                         _compound(match["phrase"], phrase)
                         or max(phrase, key=self.lexicon.specificity)
@@ -1052,7 +1052,7 @@ _HYPHENATED = re.compile(r"\w{2,}(?:-\w{2,})+")
 _CASE_CUT = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])|(?<=[A-ZÆØÅ]{2})(?=[a-zæøå])")
 
 
-def _names_detail(word: str) -> bool:
+def is_detail(word: str) -> bool:
     """ "e-mailadresse", "telefonnummer", "stilling": the kind of detail asked for, which the
     answer shows (an address, a number, a title before a name) rather than names."""
     cues = patterns()["cues"]

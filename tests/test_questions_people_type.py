@@ -1439,3 +1439,23 @@ def test_the_lists_noun_typed_wrong_after_a_place_in_the_list(
     answer = lexical_assistant.ask(question)
     assert {"from": typed, "to": "råd"} in answer.corrections
     assert not answer.abstained and answer.citations[0].advice is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hvad bliver vejret i Haderslev i morgen?", "Kan du anbefale en god restaurant i Vejle?"],
+)
+def test_a_passage_that_shares_only_the_articles_names_does_not_answer(
+    lexical_assistant, question: str
+) -> None:
+    """The article names Haderslev and Vejle on every page and says nothing of the weather
+    or of restaurants: declined, not a low-confidence quote about something else."""
+    assert lexical_assistant.ask(question).abstained
+
+
+def test_a_title_is_answered_by_the_sentence_that_names_the_person(lexical_assistant) -> None:
+    """A title is shown beside the name: the name is what the passage must share."""
+    answer = lexical_assistant.ask(
+        "Hvilken titel har Jesper Hosbond Jensen, og hvem er han ansat hos?"
+    )
+    assert not answer.abstained and "chefkonsulent" in answer.answer
