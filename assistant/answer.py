@@ -278,9 +278,10 @@ class ExtractiveAnswerer:
 
     def _shares_only_names(self, analysis: QueryAnalysis, draft: Draft) -> bool:
         """Of the question's words that say what it is about, do the quoted passages share
-        only the article's names ("Hvad bliver vejret i Haderslev i morgen?", "What is Peter
-        Karm's educational background?")? The article names them on every page, and says
-        nothing of what is asked. Not a question that asks for a kind of fact the names
+        only the article's names of places, people and firms ("Hvad bliver vejret i
+        Haderslev i morgen?", "What is Peter Karm's educational background?")? The article
+        names them on every page, and says nothing of what is asked; an acronym ("GDPR")
+        names a topic. Not a question that asks for a kind of fact the names
         answer (where someone comes from, when, a title: "Hvilken titel har Jensen?")."""
         if analysis.cues or analysis.asks_name or analysis.quantity or analysis.parts:
             return False
@@ -290,7 +291,9 @@ class ExtractiveAnswerer:
             return False
         quoted = set().union(*(self._analyzer.terms(c.text) for c in draft.citations))
         present = [w for w in words if set(lexical.forms(w)) & quoted]
-        names = self._analyzer.names | lexical.person_words
+        names = (
+            self._analyzer.names | lexical.person_words
+        ) - lexical.acronyms  # "GDPR" is a topic
         return bool(present) and all(w in names for w in present)
 
     def _nothing_more(self, analysis: QueryAnalysis, draft: Draft, history: Sequence[Turn]) -> bool:

@@ -60,6 +60,9 @@ whole for the split to be read: "hvor kom" (6+) before the rare "hvorom" (2.6)."
 _MIN_COMPOUND_PART = 5
 """A compound is corrected part by part only with parts this long: shorter words fit by
 chance ("konwulenterene" is no "konsulenter" + "rene")."""
+_PART_ZIPF = 3.3
+"""A part read from a typo is a word Danish uses, or the article's ("persondata" 3.5,
+"forordningen" 3.7; not the name "Terence" 3.0 for "konsuleterene")."""
 _MIN_WORD_PART = 4
 """A compound's part as typed is at least this long ("selv", "sags-"; not "les")."""
 _LINKING = ("", "s", "e")
@@ -265,10 +268,15 @@ class Lexicon:
             # its typo ("struwemail" is no "struwe" + "email", "hjemmeplejen" no "hjemme" +
             # "lejen").
             if self._part(head, linked=True) and (fixed := self.correction(tail, True)):
-                readings |= set() if _at_cut(tail[::-1], fixed[::-1]) else {(head, fixed)}
+                keep = self._as_part(fixed) and not _at_cut(tail[::-1], fixed[::-1])
+                readings |= {(head, fixed)} if keep else set()
             if self._part(tail):
                 fixes = self._head_corrections(head)
-                readings |= {(fixed, tail) for fixed in fixes if not _at_cut(head, fixed)}
+                readings |= {
+                    (fixed, tail)
+                    for fixed in fixes
+                    if self._as_part(fixed) and not _at_cut(head, fixed)
+                }
         if not readings:
             return None
         head, tail = min(
@@ -299,6 +307,10 @@ class Lexicon:
         in a linking letter ("ledelses-", "borger-")."""
         stems = _linked(part) if linked else [part]
         return any(len(stem) >= _MIN_COMPOUND_PART and self.is_known(stem) for stem in stems)
+
+    def _as_part(self, word: str) -> bool:
+        """Can a part read from a typo be this word (with its linking letter, if any)?"""
+        return any(s in self._corpus or self.zipf(s) >= _PART_ZIPF for s in _linked(word))
 
     def _head_corrections(self, head: str) -> list[str]:
         """A first part typed wrong, read with and without a linking letter ("ledesles" ->

@@ -96,6 +96,15 @@ class LexicalIndex:
         self._named_kinds = _named_kinds(
             [s for c in chunks for s in c.sentences], self.analyzer.stem
         )
+        self.acronyms = frozenset(
+            w.lower()
+            for c in chunks
+            for s in c.sentences
+            for w in LETTERS.findall(s)
+            if _acronym(w)
+        )
+        """Words the corpus writes in capitals ("GDPR", "DKD", "KL"): names of topics, rules and
+        bodies, where the other names are places, people and firms."""
 
     def idf(self, term: str) -> float:
         """How rare a search term is in the corpus (a term it lacks counts as the rarest)."""
@@ -246,6 +255,10 @@ def _named_kinds(sentences: Sequence[str], stem: Callable[[str], str]) -> frozen
             if last and stem(word.lower()) in lower:
                 kinds.add(stem(word.lower()))
     return frozenset(kinds)
+
+
+def _acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
 
 
 def _person_words(sentences: Iterable[str]) -> frozenset[str]:

@@ -58,7 +58,14 @@ def test_a_compound_no_dictionary_has_is_corrected_part_by_part(
 
 @pytest.mark.parametrize(
     "word",
-    ["pilotprojekter", "selvbetjente", "byggesagsbehandling", "struwemail", "hjemmeplejen"],
+    [
+        "pilotprojekter",
+        "selvbetjente",
+        "byggesagsbehandling",
+        "struwemail",
+        "hjemmeplejen",
+        "konsuleterene",  # "konsule" + "terence" (a name) is no reading of it
+    ],
 )
 def test_a_compound_of_words_as_typed_is_no_typo(lexicon: Lexicon, word: str) -> None:
     """Its parts are words ("pilot" + "projekter", "bygge" + "sags" + "behandling"), or

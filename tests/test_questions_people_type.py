@@ -1453,6 +1453,17 @@ def test_a_passage_that_shares_only_the_articles_names_does_not_answer(
     assert lexical_assistant.ask(question).abstained
 
 
+def test_an_acronym_is_a_topic_not_a_name_on_every_page(lexical_assistant) -> None:
+    """ "GDPR" is written in capitals like a name, but it is what the advice is about."""
+    assert not lexical_assistant.ask("erdigitalsikkerhed kun et GDPR spørgsmål?").abstained
+
+
+def test_a_phone_number_asked_with_tlfnr(lexical_assistant) -> None:
+    answer = lexical_assistant.ask("hvad er tlfnr til ham jesper fra komponent")
+    assert {"from": "tlfnr", "to": "telefonnummer"} in answer.corrections
+    assert "21 35 03 49" in answer.answer
+
+
 def test_a_title_is_answered_by_the_sentence_that_names_the_person(lexical_assistant) -> None:
     """A title is shown beside the name: the name is what the passage must share."""
     answer = lexical_assistant.ask(
