@@ -63,6 +63,8 @@ chance ("konwulenterene" is no "konsulenter" + "rene")."""
 _PART_ZIPF = 3.3
 """A part read from a typo is a word Danish uses, or the article's ("persondata" 3.5,
 "forordningen" 3.7; not the name "Terence" 3.0 for "konsuleterene")."""
+_MAX_COMPOUND = 40
+"""A longer string is no compound typed wrong: its cuts are not looked through."""
 _MIN_WORD_PART = 4
 """A compound's part as typed is at least this long ("selv", "sags-"; not "les")."""
 _LINKING = ("", "s", "e")
@@ -258,7 +260,7 @@ class Lexicon:
         keeps its first letter, as a name does: the search stays among a twentieth of the
         dictionary, so a message of such words costs little more. The reading nearest the
         word as typed wins, then the one with the article's words, then the commoner."""
-        if self._compound_as_typed(word):
+        if len(word) > _MAX_COMPOUND or self._compound_as_typed(word):
             return None
         cuts = range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1)
         splits = [(word[:cut], word[cut:]) for cut in cuts]
@@ -292,21 +294,26 @@ class Lexicon:
 
     def _compound_as_typed(self, word: str, parts: int = 3) -> bool:
         """Does the word split into Danish words as typed, into up to ``parts`` of four
-        letters or more ("selv" + "betjente", "bygge" + "sags" + "behandling")?"""
+        letters or more ("selv" + "betjente", "bygge" + "sags" + "behandling", "hjemme" +
+        "plejen")?"""
         for cut in range(_MIN_WORD_PART, len(word) - _MIN_WORD_PART + 1):
             head, tail = word[:cut], word[cut:]
-            known = [self.is_known(s) for s in _linked(head) if len(s) >= _MIN_WORD_PART]
-            if any(known) and (
-                self.is_known(tail) or (parts > 2 and self._compound_as_typed(tail, parts - 1))
+            # Words as written, the last part also a dictionary headword with an ending
+            # ("plejen"; a first part takes none): a look-up each, no lemma guessed per cut.
+            if any(self.is_word(s) for s in _linked(head) if len(s) >= _MIN_WORD_PART) and (
+                self._as_written(tail) or (parts > 2 and self._compound_as_typed(tail, parts - 1))
             ):
                 return True
         return False
+
+    def _as_written(self, word: str) -> bool:
+        return self.is_word(word) or _listed(word)
 
     def _part(self, part: str, linked: bool = False) -> bool:
         """A word as typed that can be a compound's part; a first part (``linked``) may end
         in a linking letter ("ledelses-", "borger-")."""
         stems = _linked(part) if linked else [part]
-        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_known(stem) for stem in stems)
+        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_word(stem) for stem in stems)
 
     def _as_part(self, word: str) -> bool:
         """Can a part read from a typo be this word (with its linking letter, if any)?"""
