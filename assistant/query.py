@@ -444,7 +444,8 @@ class QueryReader:
             if (before, meant) in pairs or (meant, after) in pairs:
                 continue
             lemma = self.analyzer.lemma
-            beside = self._after.get(before, set()) | self._before.get(after, set())
+            follows, precedes = self._beside
+            beside = follows.get(before, set()) | precedes.get(after, set())
             # A Danish word is read as another only where one key slipped ("damme"/"samme";
             # not "usikkerhed"/"sikkerhed", "kunde"/"runde"); a word Danish lacks by any typo.
             danish = self.lexicon.is_known(word)
@@ -464,20 +465,14 @@ class QueryReader:
         return frozenset(w for pair in self.analyzer.pairs for w in pair)
 
     @cached_property
-    def _after(self) -> dict[str, set[str]]:
-        """The corpus's words that follow each word."""
+    def _beside(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The corpus's words that follow each word, and those that go before it."""
         after: dict[str, set[str]] = {}
-        for first, second in self.analyzer.pairs:
-            after.setdefault(first, set()).add(second)
-        return after
-
-    @cached_property
-    def _before(self) -> dict[str, set[str]]:
-        """The corpus's words that go before each word."""
         before: dict[str, set[str]] = {}
         for first, second in self.analyzer.pairs:
+            after.setdefault(first, set()).add(second)
             before.setdefault(second, set()).add(first)
-        return before
+        return after, before
 
     def _apart_by_case(self, question: str) -> tuple[str, dict[str, str]]:
         """Words typed together where a capital shows where the second begins ("PeterKarm",
