@@ -281,8 +281,8 @@ class ExtractiveAnswerer:
         only the article's names of places, people and firms ("Hvad bliver vejret i
         Haderslev i morgen?", "What is Peter Karm's educational background?")? The article
         names them on every page, and says nothing of what is asked; an acronym ("GDPR")
-        names a topic. Not a question that asks for a kind of fact the names
-        answer (where someone comes from, when, a title: "Hvilken titel har Jensen?")."""
+        names a topic. Not a question that asks for a kind of fact the names answer (where
+        someone comes from, when, a title: "Hvilken titel har Jensen?"), nor one of several."""
         if analysis.cues or analysis.asks_name or analysis.quantity or analysis.parts:
             return False
         lexical = self._lexical

@@ -307,6 +307,7 @@ class Lexicon:
         return False
 
     def _as_written(self, word: str) -> bool:
+        """A Danish word as typed, or a dictionary headword with an ending ("plejen")."""
         return self.is_word(word) or _listed(word)
 
     def _part(self, part: str, linked: bool = False) -> bool:

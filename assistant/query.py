@@ -427,9 +427,9 @@ class QueryReader:
         zig selv"): read as the article's word one typo away (for a Danish word, one key hit
         beside the right one) when that one, not the word as read, stands beside the same
         neighbour in the article ("af samme", "samme sag"; "sig selv"), and only one such
-        word does. A word
-        the article has stays as typed, and so does one read as it stands in the article or
-        read otherwise than as a typo (an abbreviation: "i org nu" is no "og nu")."""
+        word does. A word the article has stays as typed, and so does one read as it stands
+        in the article or read otherwise than as a typo (an abbreviation: "i org nu" is no
+        "og nu")."""
         pairs = self.analyzer.pairs
         read = [corrections.get(t, t) for t in tokens]
         found: dict[str, str] = {}
