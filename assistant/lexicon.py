@@ -385,7 +385,8 @@ class Lexicon:
 
     def apart(self, word: str) -> tuple[str, str] | None:
         """Two words typed without the space between them, one a function or number word
-        ("hvorlænge", "karmpå", "hvilkenkommune", "femtegode"), when the word is no Danish
+        ("hvorlænge", "karmpå", "hvilkenkommune", "femtegode"; the other may be a typo of the
+        article's word: "ogdigitalisring"), when the word is no Danish
         word as typed and no typo of one ("komune"): where several splits fit, the one
         with the article's word, then with the commoner words ("hvilket råd", not "hvilke
         tråd"). A word one typo away keeps it whole when it is the article's or nearly as
@@ -459,7 +460,17 @@ class Lexicon:
         beside_article = article_word and written and function not in DANISH_NUMBER_WORDS
         if beside_article and compounds <= _MAX_COMPOUNDS_BESIDE_ARTICLE_WORD:
             return True
-        return (self.is_word(content) or article_word) and compounds <= _MAX_COMPOUNDS_OF_PART
+        # A typo of the article's word ("ogdigitalisring": "og" + "digitalisring") only
+        # beside a function word that seldom begins or ends a word.
+        near_article = len(content) >= _MIN_COMPOUND_PART and self._typo_of_article_word(content)
+        return (self.is_word(content) or article_word or near_article) and (
+            compounds <= _MAX_COMPOUNDS_OF_PART
+        )
+
+    def _typo_of_article_word(self, word: str) -> bool:
+        """Is the word one or two typos from the article's word, its first letter kept?"""
+        fixed = self.correction(word, True)
+        return fixed is not None and fixed in self._corpus
 
     @staticmethod
     def slipped(typed: str, meant: str) -> bool:

@@ -670,9 +670,11 @@ class QueryReader:
         abbreviated = self.analyzer.abbreviated(word)
         # A capitalised word is more often a name than two words: "Hansted", "Mygind".
         apart = None if abbreviated or as_name else self.lexicon.apart(word)
+        # Each word of a split as typed, or corrected ("og digitalisring" -> "og digitalisering").
+        parts = [self.lexicon.correction(p, True) or p for p in apart] if apart else None
         return (
             abbreviated
-            or (" ".join(apart) if apart else None)
+            or (" ".join(parts) if parts else None)
             or self.lexicon.correction(word, as_name)
         )
 

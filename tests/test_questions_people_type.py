@@ -1458,3 +1458,10 @@ def test_a_title_is_answered_by_the_sentence_that_names_the_person(lexical_assis
         "Hvilken titel har Jesper Hosbond Jensen, og hvem er han ansat hos?"
     )
     assert not answer.abstained and "chefkonsulent" in answer.answer
+
+
+def test_a_function_word_typed_against_a_typo_of_the_articles_word(lexical_assistant) -> None:
+    """ "ogdigitalisring" is "og" and "digitalisering" typed wrong, both read."""
+    answer = lexical_assistant.ask("hvordan er it ogdigitalisring organiseret nu")
+    assert {"from": "ogdigitalisring", "to": "og digitalisering"} in answer.corrections
+    assert not answer.abstained
