@@ -300,7 +300,7 @@ class Lexicon:
             head, tail = word[:cut], word[cut:]
             # Words as written, the last part also a dictionary headword with an ending
             # ("plejen"; a first part takes none): a look-up each, no lemma guessed per cut.
-            if any(self.is_word(s) for s in _linked(head) if len(s) >= _MIN_WORD_PART) and (
+            if self._part(head, linked=True, shortest=_MIN_WORD_PART) and (
                 self._as_written(tail) or (parts > 2 and self._compound_as_typed(tail, parts - 1))
             ):
                 return True
@@ -310,11 +310,11 @@ class Lexicon:
         """A Danish word as typed, or a dictionary headword with an ending ("plejen")."""
         return self.is_word(word) or _listed(word)
 
-    def _part(self, part: str, linked: bool = False) -> bool:
-        """A word as typed that can be a compound's part; a first part (``linked``) may end
-        in a linking letter ("ledelses-", "borger-")."""
+    def _part(self, part: str, linked: bool = False, shortest: int = _MIN_COMPOUND_PART) -> bool:
+        """A word as typed, of ``shortest`` letters or more, that can be a compound's part; a
+        first part (``linked``) may end in a linking letter ("ledelses-", "borger-")."""
         stems = _linked(part) if linked else [part]
-        return any(len(stem) >= _MIN_COMPOUND_PART and self.is_word(stem) for stem in stems)
+        return any(len(stem) >= shortest and self.is_word(stem) for stem in stems)
 
     def _as_part(self, word: str) -> bool:
         """Can a part read from a typo be this word (with its linking letter, if any)?"""

@@ -430,7 +430,8 @@ class QueryReader:
         word does. A word the article has stays as typed, and so does one read as it stands
         in the article or read otherwise than as a typo (an abbreviation: "i org nu" is no
         "og nu")."""
-        pairs = self.analyzer.pairs
+        pairs, lemma = self.analyzer.pairs, self.analyzer.lemma
+        follows, precedes = self._beside
         read = [corrections.get(t, t) for t in tokens]
         found: dict[str, str] = {}
         for i, (word, meant) in enumerate(zip(tokens, read, strict=True)):
@@ -443,8 +444,6 @@ class QueryReader:
                 continue  # "nye", "går", "mod": too common to be a slip of the finger
             if (before, meant) in pairs or (meant, after) in pairs:
                 continue
-            lemma = self.analyzer.lemma
-            follows, precedes = self._beside
             beside = follows.get(before, set()) | precedes.get(after, set())
             # A Danish word is read as another only where one key slipped ("damme"/"samme";
             # not "usikkerhed"/"sikkerhed", "kunde"/"runde"); a word Danish lacks by any typo.
@@ -484,9 +483,9 @@ class QueryReader:
             parts = _CASE_CUT.split(match[0])
             if len(parts) != 2 or len(parts[1]) < 2 or self.lexicon.is_known(match[0].lower()):
                 continue
-            first, second = (p.lower() for p in parts)
-            ours = [self._articles(p) for p in (first, second)]
-            known = [self._articles(p) or self.lexicon.is_known(p) for p in (first, second)]
+            lower = [p.lower() for p in parts]
+            ours = [self._articles(p) for p in lower]
+            known = [o or self.lexicon.is_known(p) for o, p in zip(ours, lower, strict=True)]
             if any(ours) and all(known):
                 apart[match[0]] = " ".join(parts)
         found = {t.lower(): a.lower() for t, a in apart.items()}
@@ -688,11 +687,7 @@ class QueryReader:
                 continue
             plain = patterns()["words"]["intensified"].match(head)  # "allersidste"
             place = plain["word"] if plain else head
-            if (
-                advice["position"].fullmatch(f"{place} {noun}")
-                or advice["second_last"].fullmatch(place)
-                or advice["middle"].fullmatch(place)
-            ):
+            if advice["position"].fullmatch(f"{place} {noun}") or _relative_place(place):
                 return f"{place} {noun}"
         return None
 
@@ -866,9 +861,15 @@ def _placed_as_advice(before: Sequence[str], noun: str, after: Sequence[str]) ->
     left = " ".join([*before, noun])
     ordinal = any(m.end() == len(left) for m in advice["position"].finditer(left))
     # "det næstsidste råd", "det midterste råd" (the intensified "allersidste" is read first)
-    place = before[-1] if before else ""
-    relative = bool(advice["second_last"].fullmatch(place) or advice["middle"].fullmatch(place))
+    relative = _relative_place(before[-1] if before else "")
     return ordinal or relative or bool(advice["numbers"].match(" ".join([noun, *after])))
+
+
+def _relative_place(word: str) -> bool:
+    """Is the word a place in the list counted from its end or middle ("næstsidste",
+    "midterste")?"""
+    advice = patterns()["advice"]
+    return bool(advice["second_last"].fullmatch(word) or advice["middle"].fullmatch(word))
 
 
 def _without_chatter(question: str) -> str:

@@ -90,18 +90,13 @@ class LexicalIndex:
                 df[term] = df.get(term, 0) + 1
         self._idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
         self._rare_idf = float(np.log(1 + (n - 0.5) / 1.5))
-        self.person_words = _person_words(s for c in chunks for s in c.sentences)
+        sentences = [s for c in chunks for s in c.sentences]
+        self.person_words = _person_words(sentences)
         """Words of the corpus's names of people: two or more words in a row that it only
         ever writes with a capital ("Peter Karm", "Jan Struwe Poulsen")."""
-        self._named_kinds = _named_kinds(
-            [s for c in chunks for s in c.sentences], self.analyzer.stem
-        )
+        self._named_kinds = _named_kinds(sentences, self.analyzer.stem)
         self.acronyms = frozenset(
-            w.lower()
-            for c in chunks
-            for s in c.sentences
-            for w in LETTERS.findall(s)
-            if _acronym(w)
+            w.lower() for s in sentences for w in LETTERS.findall(s) if len(w) >= 2 and w.isupper()
         )
         """Words the corpus writes in capitals ("GDPR", "DKD", "KL"): names of topics, rules and
         bodies, where the other names are places, people and firms."""
@@ -255,10 +250,6 @@ def _named_kinds(sentences: Sequence[str], stem: Callable[[str], str]) -> frozen
             if last and stem(word.lower()) in lower:
                 kinds.add(stem(word.lower()))
     return frozenset(kinds)
-
-
-def _acronym(word: str) -> bool:
-    return len(word) >= 2 and word.isupper()
 
 
 def _person_words(sentences: Iterable[str]) -> frozenset[str]:
